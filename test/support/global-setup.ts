@@ -1,0 +1,2 @@
+// Filled in by the foundation: provisions the test database once per run.
+export default function setup(): void {}
