@@ -1,0 +1,4 @@
+import { InitialSchema } from './20261124-initial-schema.js';
+
+// Every migration, in order. Explicit imports: no file globbing at runtime, same list under tsx, vitest and node.
+export const migrations = [{ name: '20261124-initial-schema', class: InitialSchema }];

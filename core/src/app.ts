@@ -1,0 +1,96 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import type { PoolSource } from '@tributary/plugin-kit';
+import { AdminKeyService } from './admin-keys/admin-key.service.js';
+import { auditPlugin } from './audit/audit-plugin.js';
+import type { Config } from './config.js';
+import { openDatabase, withStartupLock, type Database } from './db/database.js';
+import type { GraphQLContext } from './graphql/context.js';
+import { createFormatError } from './graphql/errors.js';
+import { queryLimits } from './graphql/limits.js';
+import { adminSchema } from './graphql/schema.js';
+import { createHttpApp } from './http/app.js';
+import { createLogger, type Logger } from './logger.js';
+import { builtinSources } from './pools/builtin-sources.js';
+import { PoolConnector } from './pools/pool-connector.js';
+import { SourceRegistry } from './pools/source-registry.js';
+import { checkScript } from './prehooks/check-code.js';
+import { SecretBox } from './secrets/secret-box.js';
+import { resolveSecretKey } from './secrets/secret-key.js';
+import type { AppDeps } from './services.js';
+
+export interface StartOptions {
+  config: Config;
+  /** Sources besides the built-in ones and TRIBUTARY_PLUGINS (tests register fixtures here). */
+  sources?: PoolSource[];
+  logger?: Logger;
+  onQuery?: (sql: string) => void;
+}
+
+export interface RunningApp {
+  url: string;
+  database: Database;
+  deps: AppDeps;
+  /** Printed once by the entry point when this start created the first admin key. */
+  bootstrapKey: string | undefined;
+  close(): Promise<void>;
+}
+
+/** Creates the first admin key on an empty database (or takes TRIBUTARY_BOOTSTRAP_ADMIN_KEY). */
+async function bootstrapAdminKey(database: Database, config: Config): Promise<string | undefined> {
+  return withStartupLock(database.url, async () => {
+    const keys = new AdminKeyService(database.orm.em.fork());
+    if ((await keys.count()) > 0) return undefined;
+    const { key } = await keys.create('bootstrap', config.bootstrapAdminKey);
+    return key;
+  });
+}
+
+export async function startApp(options: StartOptions): Promise<RunningApp> {
+  const { config } = options;
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const sources = new SourceRegistry([...builtinSources, ...(options.sources ?? [])]);
+  await sources.load(config.plugins);
+  const database = await openDatabase(config, logger, { onQuery: options.onQuery });
+  let server: Server | undefined;
+  try {
+    const box = new SecretBox(resolveSecretKey(config, logger));
+    const connector = new PoolConnector(sources, box, logger);
+    const deps: AppDeps = { logger, sources, box, connector, checkCode: checkScript };
+    const bootstrapKey = await bootstrapAdminKey(database, config);
+
+    const apollo = new ApolloServer<GraphQLContext>({
+      schema: await adminSchema(),
+      formatError: createFormatError(logger, config.env === 'development'),
+      validationRules: queryLimits,
+      includeStacktraceInErrorResponses: false,
+      plugins: [auditPlugin()],
+    });
+    await apollo.start();
+    const app = createHttpApp({ orm: database.orm, deps, apollo, logger });
+    server = await new Promise<Server>((resolve, reject) => {
+      const listening = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
+    });
+    const { port } = server.address() as AddressInfo;
+    const url = `http://${config.host}:${port}`;
+    const running = server;
+    return {
+      url,
+      database,
+      deps,
+      bootstrapKey,
+      async close() {
+        await new Promise<void>((resolve) => running.close(() => resolve()));
+        running.closeAllConnections();
+        await apollo.stop();
+        await connector.closeAll();
+        await database.close();
+      },
+    };
+  } catch (error) {
+    server?.close();
+    await database.close();
+    throw error;
+  }
+}

@@ -1,0 +1,47 @@
+// `pnpm tributary <command>`: same environment as the server; works beside a running embedded server.
+import { parseArgs } from 'node:util';
+import { AdminKeyService } from './admin-keys/admin-key.service.js';
+import { loadConfig } from './config.js';
+import { openDatabase } from './db/database.js';
+import { createLogger } from './logger.js';
+
+const USAGE = `usage:
+  pnpm tributary admin-key create --name NAME   print a new admin key (once; only its hash is stored)
+  pnpm tributary migrate                        apply pending database migrations`;
+
+const { positionals, values } = parseArgs({ allowPositionals: true, options: { name: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+const command = positionals.join(' ');
+const config = loadConfig();
+const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
+
+async function main(): Promise<number> {
+  if (values.help || !command) {
+    console.log(USAGE);
+    return values.help ? 0 : 2;
+  }
+  if (command !== 'admin-key create' && command !== 'migrate') {
+    console.error(`unknown command "${command}"\n${USAGE}`);
+    return 2;
+  }
+  if (command === 'admin-key create' && !values.name?.trim()) {
+    console.error('--name is required: a name that says who or what uses the key');
+    return 2;
+  }
+  const database = await openDatabase(config, logger);
+  try {
+    if (command === 'migrate') {
+      console.log('database schema is up to date');
+    } else {
+      const { key } = await new AdminKeyService(database.orm.em.fork()).create(values.name!.trim());
+      console.log(key);
+    }
+    return 0;
+  } finally {
+    await database.close();
+  }
+}
+
+process.exitCode = await main().catch((error: unknown) => {
+  console.error(`error: ${(error as Error).message}`);
+  return 1;
+});

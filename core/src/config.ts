@@ -1,0 +1,64 @@
+import { z } from 'zod';
+
+const csv = z
+  .string()
+  .optional()
+  .transform((value) => (value ?? '').split(',').map((item) => item.trim()).filter(Boolean));
+
+/** The environment, validated once at start: a bad value fails fast with the variable's name. */
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  HOST: z.string().default('127.0.0.1'),
+  DATABASE_URL: z.string().url().optional(),
+  TRIBUTARY_DATA_DIR: z.string().default('./.tributary'),
+  TRIBUTARY_EMBEDDED_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+  TRIBUTARY_SECRET_KEY: z.string().optional(),
+  TRIBUTARY_BOOTSTRAP_ADMIN_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  TRIBUTARY_PLUGINS: csv,
+  TRIBUTARY_REDIRECT_URIS: csv,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Env = z.output<typeof EnvSchema>;
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  port: number;
+  host: string;
+  /** Undefined means the embedded default database in `dataDir`. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  embeddedPort: number;
+  secretKey: string | undefined;
+  bootstrapAdminKey: string | undefined;
+  plugins: string[];
+  redirectUris: string[];
+  logLevel: Env['LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new ConfigError(`invalid environment: ${problems}`);
+  }
+  const env = parsed.data;
+  return {
+    env: env.NODE_ENV,
+    port: env.PORT,
+    host: env.HOST,
+    databaseUrl: env.DATABASE_URL,
+    dataDir: env.TRIBUTARY_DATA_DIR,
+    embeddedPort: env.TRIBUTARY_EMBEDDED_PORT,
+    secretKey: env.TRIBUTARY_SECRET_KEY,
+    bootstrapAdminKey: env.TRIBUTARY_BOOTSTRAP_ADMIN_KEY,
+    plugins: env.TRIBUTARY_PLUGINS,
+    redirectUris: env.TRIBUTARY_REDIRECT_URIS,
+    logLevel: env.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,9 @@
+import { AdminKey } from '../admin-keys/admin-key.entity.js';
+import { AuditEvent } from '../audit/audit-event.entity.js';
+import { UserPool } from '../pools/pool.entity.js';
+import { Prehook } from '../prehooks/prehook.entity.js';
+import { Role } from '../roles/role.entity.js';
+import { Tenant } from '../tenants/tenant.entity.js';
+import { User } from '../users/user.entity.js';
+
+export const entities = [Tenant, Role, User, UserPool, Prehook, AdminKey, AuditEvent];

@@ -1,0 +1,26 @@
+import DataLoader from 'dataloader';
+import type { AdminActor } from '../admin-keys/admin-key.service.js';
+import type { SourceRegistry } from '../pools/source-registry.js';
+import type { Services } from '../services.js';
+
+export interface RoleRef {
+  id: string;
+  key: string;
+  name: string;
+}
+
+export interface GraphQLContext {
+  actor: AdminActor;
+  services: Services;
+  sources: SourceRegistry;
+  loaders: { rolesByUser: DataLoader<string, RoleRef[]> };
+}
+
+export function createLoaders(services: Services): GraphQLContext['loaders'] {
+  return {
+    rolesByUser: new DataLoader(async (ids: readonly string[]) => {
+      const byUser = await services.users.queries.rolesOf(ids);
+      return ids.map((id) => byUser.get(id) ?? []);
+    }),
+  };
+}

@@ -1,0 +1,46 @@
+import { unwrapResolverError } from '@apollo/server/errors';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { AppError } from '../errors.js';
+import type { Logger } from '../logger.js';
+
+const HTTP_STATUS: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403 };
+
+/**
+ * The one place that turns errors into GraphQL responses. Domain errors keep their code and
+ * field; GraphQL's own (parse, validation, variable coercion) keep theirs; anything else is
+ * logged and answered with a bare INTERNAL_SERVER_ERROR: no message, no stack.
+ */
+export function createFormatError(logger: Logger, exposeInternals: boolean) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    if (original instanceof AppError) {
+      const extensions: Record<string, unknown> = { code: original.code };
+      if (original.field) extensions.field = original.field;
+      return { message: original.message, path: formatted.path, locations: formatted.locations, extensions };
+    }
+    if (original instanceof UniqueConstraintViolationException) {
+      return { message: 'the value conflicts with an existing record', path: formatted.path, extensions: { code: 'CONFLICT' } };
+    }
+    const code = formatted.extensions?.code;
+    if (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') {
+      const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
+      return { ...formatted, extensions };
+    }
+    logger.error({ err: original }, 'unexpected error in a GraphQL operation');
+    return {
+      message: exposeInternals && original instanceof Error ? original.message : 'Internal server error',
+      path: formatted.path,
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    };
+  };
+}
+
+export function statusFor(code: string): number | undefined {
+  return HTTP_STATUS[code];
+}
+
+export const unauthenticated = (): GraphQLError =>
+  new GraphQLError('a valid admin key is required: Authorization: Bearer <key>', {
+    extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+  });

@@ -1,0 +1,36 @@
+// `pnpm start`: the HTTP server on the embedded default database, or on DATABASE_URL.
+import { startApp } from './app.js';
+import { loadConfig } from './config.js';
+import { createLogger } from './logger.js';
+
+const config = loadConfig();
+const logger = createLogger(config.logLevel);
+
+try {
+  const app = await startApp({ config, logger });
+  const lines = [
+    '',
+    `Tributary is running (${app.database.embedded ? `embedded database in ${config.dataDir}` : 'DATABASE_URL'})`,
+    `  admin GraphQL  ${app.url}/graphql`,
+    `  health         ${app.url}/healthz  ${app.url}/readyz`,
+  ];
+  if (app.bootstrapKey) {
+    lines.push('', 'First start: the bootstrap admin key (shown once, only its hash is stored):', `  ${app.bootstrapKey}`);
+    lines.push(`  curl -H 'Authorization: Bearer ${app.bootstrapKey}' -H 'content-type: application/json' -d '{"query":"{ userPools { id name } }"}' ${app.url}/graphql`);
+  }
+  process.stdout.write(`${lines.join('\n')}\n\n`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    await app.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+} catch (error) {
+  logger.fatal({ err: error }, 'Tributary could not start');
+  process.exitCode = 1;
+}

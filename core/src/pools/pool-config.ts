@@ -1,0 +1,52 @@
+import type { SecretBox } from '../secrets/secret-box.js';
+
+/** What secret fields look like on the way out: the value never leaves the service. */
+export const SECRET_MASK = '********';
+
+export interface SplitConfig {
+  /** Stored as plain JSON. */
+  publicPart: Record<string, unknown>;
+  /** Sealed before storage; null when the config has no secret set. */
+  sealed: string | null;
+}
+
+export function splitConfig(config: Record<string, unknown>, secretFields: readonly string[], box: SecretBox, poolId: string): SplitConfig {
+  const publicPart: Record<string, unknown> = {};
+  const secrets: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) {
+    if (secretFields.includes(key)) secrets[key] = value;
+    else publicPart[key] = value;
+  }
+  const hasSecrets = Object.values(secrets).some((value) => value !== undefined);
+  return { publicPart, sealed: hasSecrets ? box.seal(JSON.stringify(secrets), poolId) : null };
+}
+
+export function openSecrets(sealed: string | null | undefined, box: SecretBox, poolId: string): Record<string, unknown> {
+  return sealed ? (JSON.parse(box.open(sealed, poolId)) as Record<string, unknown>) : {};
+}
+
+/** The config as admins see it: secret fields that are set come back as the mask. */
+export function maskedConfig(publicPart: Record<string, unknown>, secretFields: readonly string[], setSecrets: readonly string[]): Record<string, unknown> {
+  const masked: Record<string, unknown> = { ...publicPart };
+  for (const key of secretFields) if (setSecrets.includes(key)) masked[key] = SECRET_MASK;
+  return masked;
+}
+
+/**
+ * On update, a secret field left out or sent back as the mask keeps its stored value, so an admin
+ * UI can round-trip a config it was shown without knowing the secrets.
+ */
+export function mergeConfigUpdate(
+  stored: Record<string, unknown>,
+  update: Record<string, unknown>,
+  secretFields: readonly string[],
+): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...update };
+  for (const key of secretFields) {
+    if (!(key in update) || update[key] === SECRET_MASK) {
+      if (stored[key] !== undefined) merged[key] = stored[key];
+      else delete merged[key];
+    }
+  }
+  return merged;
+}

@@ -1,0 +1,37 @@
+import { defineEntity, p } from '@mikro-orm/core';
+import { newId } from '../ids.js';
+
+export const POOL_TYPES = ['EXTERNAL', 'IDP_FEDERATION', 'NATIVE'] as const;
+export type PoolType = (typeof POOL_TYPES)[number];
+
+export const TENANT_RESOLUTION_MODES = ['FROM_ATTRIBUTE', 'PREDEFINED', 'AUTO_CREATE'] as const;
+export type TenantResolutionMode = (typeof TENANT_RESOLUTION_MODES)[number];
+
+export interface PoolSettings {
+  syncUserAttributes: boolean;
+  jitMigration: boolean;
+  tenantResolution: { mode: TenantResolutionMode; tenantId: string | null };
+}
+
+export const UserPoolSchema = defineEntity({
+  name: 'UserPool',
+  tableName: 'user_pools',
+  properties: {
+    id: p.uuid().primary().onCreate(() => newId()),
+    name: p.string().unique('user_pools_name_unique'),
+    type: p.enum(POOL_TYPES),
+    source: p.string(),
+    /** The config without its secret fields. */
+    config: p.json<Record<string, unknown>>().default('{}'),
+    /** The secret fields, JSON sealed with AES-256-GCM bound to the pool id; never leaves the service. */
+    sealedSecrets: p.text().nullable().hidden(),
+    settings: p.json<PoolSettings>(),
+    position: p.integer().index('user_pools_position_index'),
+    enabled: p.boolean().default(true),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+  },
+});
+
+export class UserPool extends UserPoolSchema.class {}
+UserPoolSchema.setClass(UserPool);

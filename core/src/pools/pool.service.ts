@@ -1,0 +1,185 @@
+import { validateConfig, type ConnectionTestResult, type PoolSource } from '@tributary/plugin-kit';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { AppError, badInput, conflict, notFound } from '../errors.js';
+import { newId } from '../ids.js';
+import type { SecretBox } from '../secrets/secret-box.js';
+import { Tenant } from '../tenants/tenant.entity.js';
+import { User } from '../users/user.entity.js';
+import { maskedConfig, mergeConfigUpdate, openSecrets, splitConfig } from './pool-config.js';
+import { UserPool, type PoolSettings, type PoolType } from './pool.entity.js';
+import type { PoolConnector } from './pool-connector.js';
+import type { SourceRegistry } from './source-registry.js';
+
+export interface PoolSettingsInput {
+  syncUserAttributes?: boolean | null;
+  jitMigration?: boolean | null;
+  tenantResolution?: { mode: PoolSettings['tenantResolution']['mode']; tenantId?: string | null } | null;
+}
+
+export interface CreatePoolInput {
+  name: string;
+  type: PoolType;
+  source?: string | null;
+  config?: Record<string, unknown> | null;
+  settings?: PoolSettingsInput | null;
+  enabled?: boolean | null;
+}
+
+export type UpdatePoolInput = { [K in keyof Omit<CreatePoolInput, 'type' | 'source'>]?: CreatePoolInput[K] | null };
+
+export interface PoolView {
+  pool: UserPool;
+  config: Record<string, unknown>;
+}
+
+const DEFAULT_SETTINGS: PoolSettings = { syncUserAttributes: false, jitMigration: false, tenantResolution: { mode: 'AUTO_CREATE', tenantId: null } };
+
+export class PoolService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly sources: SourceRegistry,
+    private readonly box: SecretBox,
+    private readonly connector: PoolConnector,
+  ) {}
+
+  list(): Promise<UserPool[]> {
+    return this.em.find(UserPool, {}, { orderBy: { position: 'asc', id: 'asc' } });
+  }
+
+  async get(id: string): Promise<UserPool> {
+    const pool = await this.em.findOne(UserPool, { id });
+    if (!pool) throw notFound('user pool', id);
+    return pool;
+  }
+
+  /** The config an admin may see: secret fields masked. */
+  view(pool: UserPool): Record<string, unknown> {
+    const source = pool.type === 'NATIVE' ? undefined : this.sources.get(pool.source);
+    const secretFields = source?.secretFields ?? [];
+    const set = Object.keys(openSecrets(pool.sealedSecrets, this.box, pool.id));
+    return maskedConfig(pool.config, secretFields, set);
+  }
+
+  async create(input: CreatePoolInput): Promise<UserPool> {
+    const source = this.sourceFor(input.type, input.source);
+    const settings = await this.settings(input.type, DEFAULT_SETTINGS, input.settings);
+    if (await this.em.findOne(UserPool, { name: input.name })) throw conflict(`a pool named "${input.name}" already exists`, 'input.name');
+    const id = newId();
+    const config = this.checkConfig(source, input.config ?? {});
+    const { publicPart, sealed } = splitConfig(config, source?.secretFields ?? [], this.box, id);
+    const last = await this.em.findOne(UserPool, {}, { orderBy: { position: 'desc' } });
+    const pool = this.em.create(UserPool, {
+      id,
+      name: input.name,
+      type: input.type,
+      source: source?.key ?? 'native',
+      config: publicPart,
+      sealedSecrets: sealed,
+      settings,
+      position: (last?.position ?? -1) + 1,
+      enabled: input.enabled ?? true,
+    });
+    await this.em.flush();
+    return pool;
+  }
+
+  async update(id: string, input: UpdatePoolInput): Promise<UserPool> {
+    const pool = await this.get(id);
+    const source = this.sourceFor(pool.type, pool.source);
+    if (input.name && input.name !== pool.name) {
+      if (await this.em.findOne(UserPool, { name: input.name })) throw conflict(`a pool named "${input.name}" already exists`, 'input.name');
+      pool.name = input.name;
+    }
+    if (input.settings) pool.settings = await this.settings(pool.type, pool.settings, input.settings);
+    if (input.config) {
+      const stored = { ...pool.config, ...openSecrets(pool.sealedSecrets, this.box, pool.id) };
+      const config = this.checkConfig(source, mergeConfigUpdate(stored, input.config, source?.secretFields ?? []));
+      const { publicPart, sealed } = splitConfig(config, source?.secretFields ?? [], this.box, pool.id);
+      pool.config = publicPart;
+      pool.sealedSecrets = sealed;
+      this.connector.forget(pool.id);
+    }
+    if (input.enabled !== undefined && input.enabled !== null) pool.enabled = input.enabled;
+    await this.em.flush();
+    return pool;
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const pool = await this.get(id);
+    const owned = await this.em.count(User, { pool: id });
+    if (owned > 0) throw conflict(`pool "${pool.name}" still owns ${owned} user(s); delete or migrate them first`);
+    await this.em.remove(pool).flush();
+    this.connector.forget(id);
+    return true;
+  }
+
+  /** `ids` must name every pool exactly once; the new order is the sign-in order. */
+  async reorder(ids: readonly string[]): Promise<UserPool[]> {
+    const pools = await this.list();
+    const known = new Set(pools.map((pool) => pool.id));
+    if (new Set(ids).size !== ids.length) throw badInput('ids', 'names a pool more than once');
+    const stranger = ids.find((id) => !known.has(id));
+    if (stranger) throw badInput('ids', `pool "${stranger}" does not exist`);
+    if (ids.length !== pools.length) throw badInput('ids', `must list all ${pools.length} pools, in their new order`);
+    const byId = new Map(pools.map((pool) => [pool.id, pool]));
+    ids.forEach((id, position) => {
+      byId.get(id)!.position = position;
+    });
+    await this.em.flush();
+    return this.list();
+  }
+
+  async testConnection(id: string): Promise<ConnectionTestResult> {
+    const pool = await this.get(id);
+    if (pool.type === 'NATIVE') return { ok: true, message: 'native pools keep their users in Tributary: nothing to connect to' };
+    return this.connector.test(pool);
+  }
+
+  private sourceFor(type: PoolType, key: string | null | undefined): PoolSource | undefined {
+    if (type === 'NATIVE') {
+      if (key && key !== 'native') throw badInput('input.source', 'NATIVE pools have no source');
+      return undefined;
+    }
+    if (!key) throw badInput('input.source', `is required for ${type} pools`);
+    const source = this.sources.get(key);
+    if (!source) throw badInput('input.source', `"${key}" is not an installed pool source (see the poolSources query)`);
+    if (source.type !== type) throw badInput('input.type', `source "${key}" makes ${source.type} pools, not ${type}`);
+    return source;
+  }
+
+  private checkConfig(source: PoolSource | undefined, config: Record<string, unknown>): Record<string, unknown> {
+    if (!source) {
+      if (Object.keys(config).length > 0) throw badInput('input.config', 'NATIVE pools take no config');
+      return {};
+    }
+    const result = validateConfig(source, config);
+    if (!result.ok) {
+      const issue = result.issues[0]!;
+      const field = issue.path ? `input.config.${issue.path}` : 'input.config';
+      throw new AppError('BAD_USER_INPUT', `${field}: ${issue.message}`, field);
+    }
+    return result.config as Record<string, unknown>;
+  }
+
+  private async settings(type: PoolType, current: PoolSettings, input: PoolSettingsInput | null | undefined): Promise<PoolSettings> {
+    const next: PoolSettings = {
+      syncUserAttributes: input?.syncUserAttributes ?? current.syncUserAttributes,
+      jitMigration: input?.jitMigration ?? current.jitMigration,
+      tenantResolution: input?.tenantResolution
+        ? { mode: input.tenantResolution.mode, tenantId: input.tenantResolution.tenantId ?? null }
+        : current.tenantResolution,
+    };
+    if (next.jitMigration && type === 'IDP_FEDERATION') {
+      throw badInput('input.settings.jitMigration', 'just-in-time migration is not possible for IdP federation pools: users always sign in on the IdP');
+    }
+    if (next.jitMigration && type === 'NATIVE') throw badInput('input.settings.jitMigration', 'native pools already keep their users in Tributary');
+    const { mode, tenantId } = next.tenantResolution;
+    if (mode === 'PREDEFINED') {
+      if (!tenantId) throw badInput('input.settings.tenantResolution.tenantId', 'is required when mode is PREDEFINED');
+      if (!(await this.em.findOne(Tenant, { id: tenantId }))) throw badInput('input.settings.tenantResolution.tenantId', `tenant "${tenantId}" does not exist`);
+    } else if (tenantId) {
+      throw badInput('input.settings.tenantResolution.tenantId', `only PREDEFINED takes a tenantId, not ${mode}`);
+    }
+    return next;
+  }
+}

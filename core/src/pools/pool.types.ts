@@ -1,0 +1,92 @@
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { z } from 'zod';
+import { jsonObject, name, slug } from '../graphql/inputs.js';
+import { DateTimeScalar, JSONObjectScalar } from '../graphql/scalars.js';
+import { POOL_TYPES, TENANT_RESOLUTION_MODES, type PoolType, type TenantResolutionMode } from './pool.entity.js';
+
+export const PoolTypeEnum = Object.fromEntries(POOL_TYPES.map((type) => [type, type])) as { [K in PoolType]: K };
+registerEnumType(PoolTypeEnum, { name: 'PoolType', description: 'EXTERNAL: the source checks passwords. IDP_FEDERATION: the user signs in on the IdP.' });
+export const TenantResolutionModeEnum = Object.fromEntries(TENANT_RESOLUTION_MODES.map((mode) => [mode, mode])) as { [K in TenantResolutionMode]: K };
+registerEnumType(TenantResolutionModeEnum, { name: 'TenantResolutionMode' });
+
+@ObjectType()
+export class TenantResolution {
+  @Field(() => TenantResolutionModeEnum) mode!: TenantResolutionMode;
+  @Field(() => String, { nullable: true }) tenantId!: string | null;
+}
+
+@ObjectType()
+export class PoolSettingsType {
+  @Field(() => Boolean) syncUserAttributes!: boolean;
+  @Field(() => Boolean, { description: 'Irreversible per user: a migrated user stays local.' }) jitMigration!: boolean;
+  @Field(() => TenantResolution) tenantResolution!: TenantResolution;
+}
+
+@ObjectType('UserPool')
+export class UserPoolType {
+  @Field(() => ID) id!: string;
+  @Field(() => String) name!: string;
+  @Field(() => PoolTypeEnum) type!: PoolType;
+  @Field(() => String) source!: string;
+  @Field(() => JSONObjectScalar, { description: 'Secret fields that are set come back as "********".' }) config!: Record<string, unknown>;
+  @Field(() => PoolSettingsType) settings!: PoolSettingsType;
+  @Field(() => Int, { description: 'Sign-in order, from 0.' }) position!: number;
+  @Field(() => Boolean) enabled!: boolean;
+  @Field(() => DateTimeScalar) createdAt!: Date;
+  @Field(() => DateTimeScalar) updatedAt!: Date;
+}
+
+@ObjectType()
+export class PoolSource {
+  @Field(() => String) key!: string;
+  @Field(() => String) displayName!: string;
+  @Field(() => PoolTypeEnum) type!: PoolType;
+  @Field(() => JSONObjectScalar, { description: 'JSON Schema of the config; secret fields have writeOnly: true.' }) configSchema!: Record<string, unknown>;
+  @Field(() => [String]) secretFields!: string[];
+}
+
+@ObjectType()
+export class ConnectionTestResultType {
+  @Field(() => Boolean) ok!: boolean;
+  @Field(() => String) message!: string;
+  @Field(() => JSONObjectScalar, { nullable: true }) details?: Record<string, unknown> | null;
+}
+
+const tenantResolution = z
+  .object({ mode: z.enum(TENANT_RESOLUTION_MODES), tenantId: slug.nullish() })
+  .nullish();
+const settings = z.object({ syncUserAttributes: z.boolean().nullish(), jitMigration: z.boolean().nullish(), tenantResolution }).nullish();
+
+@InputType()
+export class TenantResolutionInput {
+  @Field(() => TenantResolutionModeEnum) mode!: TenantResolutionMode;
+  @Field(() => String, { nullable: true, description: 'Required for PREDEFINED.' }) tenantId?: string | null;
+}
+
+@InputType()
+export class PoolSettingsInput {
+  @Field(() => Boolean, { nullable: true }) syncUserAttributes?: boolean | null;
+  @Field(() => Boolean, { nullable: true }) jitMigration?: boolean | null;
+  @Field(() => TenantResolutionInput, { nullable: true }) tenantResolution?: TenantResolutionInput | null;
+}
+
+@InputType()
+export class CreateUserPoolInput {
+  static readonly schema = z.object({ name, type: z.enum(POOL_TYPES), source: z.string().max(100).nullish(), config: jsonObject.nullish(), settings, enabled: z.boolean().nullish() });
+  @Field(() => String) name!: string;
+  @Field(() => PoolTypeEnum) type!: PoolType;
+  @Field(() => String, { nullable: true, description: 'Plugin key (see poolSources); none for NATIVE.' }) source?: string | null;
+  @Field(() => JSONObjectScalar, { nullable: true }) config?: Record<string, unknown> | null;
+  @Field(() => PoolSettingsInput, { nullable: true }) settings?: PoolSettingsInput | null;
+  @Field(() => Boolean, { nullable: true }) enabled?: boolean | null;
+}
+
+@InputType()
+export class UpdateUserPoolInput {
+  static readonly schema = z.object({ name: name.nullish(), config: jsonObject.nullish(), settings, enabled: z.boolean().nullish() });
+  @Field(() => String, { nullable: true }) name?: string | null;
+  @Field(() => JSONObjectScalar, { nullable: true, description: 'Secret fields left out or sent as "********" keep their value.' })
+  config?: Record<string, unknown> | null;
+  @Field(() => PoolSettingsInput, { nullable: true }) settings?: PoolSettingsInput | null;
+  @Field(() => Boolean, { nullable: true }) enabled?: boolean | null;
+}

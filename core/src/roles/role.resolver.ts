@@ -1,0 +1,21 @@
+import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import type { GraphQLContext } from '../graphql/context.js';
+import { CreateRoleInput, RoleType } from './role.types.js';
+
+@Resolver(() => RoleType)
+export class RoleResolver {
+  @Query(() => [RoleType])
+  roles(@Ctx() { services }: GraphQLContext): Promise<RoleType[]> {
+    return services.roles.list();
+  }
+
+  @Mutation(() => RoleType)
+  createRole(@Ctx() { services }: GraphQLContext, @Arg('input', () => CreateRoleInput) input: CreateRoleInput): Promise<RoleType> {
+    return services.roles.create(input);
+  }
+
+  @Mutation(() => Boolean)
+  deleteRole(@Ctx() { services }: GraphQLContext, @Arg('id', () => ID) id: string): Promise<boolean> {
+    return services.roles.delete(id);
+  }
+}

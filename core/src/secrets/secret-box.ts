@@ -1,0 +1,34 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+
+const ALGORITHM = 'aes-256-gcm';
+const VERSION = 'v1';
+
+/**
+ * AES-256-GCM for secrets at rest (pool secrets, signing keys). The associated data binds a
+ * ciphertext to its row (the pool id), so a ciphertext copied to another row fails to open.
+ */
+export class SecretBox {
+  readonly #key: Buffer;
+
+  constructor(key: Buffer) {
+    if (key.length !== 32) throw new Error('the secret key must be 32 bytes');
+    this.#key = key;
+  }
+
+  seal(plaintext: string, associatedData: string): string {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv(ALGORITHM, this.#key, iv);
+    cipher.setAAD(Buffer.from(associatedData));
+    const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+    return [VERSION, iv.toString('base64'), cipher.getAuthTag().toString('base64'), body.toString('base64')].join(':');
+  }
+
+  open(sealed: string, associatedData: string): string {
+    const [version, iv, tag, body] = sealed.split(':');
+    if (version !== VERSION || !iv || !tag || body === undefined) throw new Error('unreadable sealed secret');
+    const decipher = createDecipheriv(ALGORITHM, this.#key, Buffer.from(iv, 'base64'));
+    decipher.setAAD(Buffer.from(associatedData));
+    decipher.setAuthTag(Buffer.from(tag, 'base64'));
+    return Buffer.concat([decipher.update(Buffer.from(body, 'base64')), decipher.final()]).toString('utf8');
+  }
+}

@@ -1,0 +1,36 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { AdminKeyService } from './admin-keys/admin-key.service.js';
+import { AuditLog } from './audit/audit.service.js';
+import type { Logger } from './logger.js';
+import type { PoolConnector } from './pools/pool-connector.js';
+import { PoolService } from './pools/pool.service.js';
+import type { SourceRegistry } from './pools/source-registry.js';
+import { PrehookService, type CodeChecker } from './prehooks/prehook.service.js';
+import { RoleService } from './roles/role.service.js';
+import type { SecretBox } from './secrets/secret-box.js';
+import { TenantService } from './tenants/tenant.service.js';
+import { UserService } from './users/user.service.js';
+
+/** What lives as long as the process: no per-request or per-user state (DESIGN §8). */
+export interface AppDeps {
+  logger: Logger;
+  sources: SourceRegistry;
+  box: SecretBox;
+  connector: PoolConnector;
+  checkCode: CodeChecker;
+}
+
+/** Services bound to one request's EntityManager fork. */
+export function createServices(deps: AppDeps, em: EntityManager) {
+  return {
+    tenants: new TenantService(em),
+    roles: new RoleService(em),
+    users: new UserService(em),
+    pools: new PoolService(em, deps.sources, deps.box, deps.connector),
+    prehooks: new PrehookService(em, deps.checkCode),
+    adminKeys: new AdminKeyService(em),
+    audit: new AuditLog(em, deps.logger),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;

@@ -1,0 +1,49 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { encodeCursor, checkPage } from '../graphql/pagination.js';
+import { toPage } from '../graphql/connection.js';
+import type { GraphQLContext } from '../graphql/context.js';
+import { CreateTenantInput, TenantConnection, TenantFilter, TenantType, UpdateTenantInput } from './tenant.types.js';
+
+@Resolver(() => TenantConnection)
+export class TenantResolver {
+  @Query(() => TenantConnection)
+  async tenants(
+    @Ctx() { services }: GraphQLContext,
+    @Arg('first', () => Int, { defaultValue: 50 }) first: number,
+    @Arg('after', () => String, { nullable: true }) after?: string | null,
+    @Arg('filter', () => TenantFilter, { nullable: true }) filter?: TenantFilter | null,
+  ): Promise<TenantConnection> {
+    const page = checkPage(first, after);
+    const rows = await services.tenants.page(first, page.afterKey, filter?.name);
+    return toPage(rows, first, Boolean(page.afterKey), (tenant) => encodeCursor(tenant.id), () => services.tenants.count(filter?.name)) as TenantConnection;
+  }
+
+  @FieldResolver(() => Int)
+  totalCount(@Root() connection: TenantConnection): Promise<number> {
+    return connection.count();
+  }
+
+  @Query(() => TenantType)
+  tenant(@Ctx() { services }: GraphQLContext, @Arg('id', () => ID) id: string): Promise<TenantType> {
+    return services.tenants.get(id);
+  }
+
+  @Mutation(() => TenantType)
+  createTenant(@Ctx() { services }: GraphQLContext, @Arg('input', () => CreateTenantInput) input: CreateTenantInput): Promise<TenantType> {
+    return services.tenants.create(input);
+  }
+
+  @Mutation(() => TenantType)
+  updateTenant(
+    @Ctx() { services }: GraphQLContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => UpdateTenantInput) input: UpdateTenantInput,
+  ): Promise<TenantType> {
+    return services.tenants.update(id, input);
+  }
+
+  @Mutation(() => Boolean)
+  deleteTenant(@Ctx() { services }: GraphQLContext, @Arg('id', () => ID) id: string): Promise<boolean> {
+    return services.tenants.delete(id);
+  }
+}

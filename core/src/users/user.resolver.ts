@@ -1,0 +1,67 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { toPage } from '../graphql/connection.js';
+import type { GraphQLContext, RoleRef } from '../graphql/context.js';
+import { checkPage, encodeCursor } from '../graphql/pagination.js';
+import { RoleType } from '../roles/role.types.js';
+import type { UserView } from './user.queries.js';
+import { normaliseEmail } from './user.service.js';
+import { CreateUserInput, UpdateUserInput, UserCapabilities, UserConnection, UserFilterInput, UserType } from './user.types.js';
+
+@Resolver(() => UserType)
+export class UserResolver {
+  @Query(() => UserConnection)
+  async users(
+    @Ctx() { services }: GraphQLContext,
+    @Arg('first', () => Int, { defaultValue: 50 }) first: number,
+    @Arg('after', () => String, { nullable: true }) after?: string | null,
+    @Arg('filter', () => UserFilterInput, { nullable: true }) filter?: UserFilterInput | null,
+  ): Promise<UserConnection> {
+    const page = checkPage(first, after);
+    const rows = await services.users.queries.page(filter ?? {}, first, page.afterKey);
+    return toPage(rows, first, Boolean(page.afterKey), (user) => encodeCursor(user.id), () => services.users.queries.count(filter ?? {})) as unknown as UserConnection;
+  }
+
+  @Query(() => UserType, { nullable: true })
+  user(@Ctx() { services }: GraphQLContext, @Arg('id', () => ID) id: string): Promise<UserView | null> {
+    return services.users.queries.byId(id);
+  }
+
+  @Query(() => UserType, { nullable: true })
+  userByEmail(@Ctx() { services }: GraphQLContext, @Arg('email', () => String) email: string): Promise<UserView | null> {
+    return services.users.queries.byEmail(normaliseEmail(email));
+  }
+
+  @FieldResolver(() => [RoleType])
+  roles(@Root() user: UserView, @Ctx() { loaders }: GraphQLContext): Promise<RoleRef[]> {
+    return loaders.rolesByUser.load(user.id);
+  }
+
+  @FieldResolver(() => UserCapabilities)
+  capabilities(@Root() user: UserView): UserCapabilities {
+    const local = user.pool === null;
+    return { password: true, oneTimeCode: local, sso: local, sms: local, editable: !user.pool?.settings.syncUserAttributes };
+  }
+
+  @Mutation(() => UserType)
+  createUser(@Ctx() { services }: GraphQLContext, @Arg('input', () => CreateUserInput) input: CreateUserInput): Promise<UserView> {
+    return services.users.create(input);
+  }
+
+  @Mutation(() => UserType, { description: 'Refused with FORBIDDEN for profile and metadata while the user’s pool syncs attributes.' })
+  updateUser(@Ctx() { services }: GraphQLContext, @Arg('id', () => ID) id: string, @Arg('input', () => UpdateUserInput) input: UpdateUserInput): Promise<UserView> {
+    return services.users.update(id, input);
+  }
+
+  @Mutation(() => Boolean)
+  deleteUser(@Ctx() { services }: GraphQLContext, @Arg('id', () => ID) id: string): Promise<boolean> {
+    return services.users.delete(id);
+  }
+}
+
+@Resolver(() => UserConnection)
+export class UserConnectionResolver {
+  @FieldResolver(() => Int)
+  totalCount(@Root() connection: UserConnection): Promise<number> {
+    return connection.count();
+  }
+}

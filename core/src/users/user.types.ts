@@ -1,0 +1,112 @@
+import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { z } from 'zod';
+import { PageInfo, TOTAL_COUNT, type Page } from '../graphql/connection.js';
+import { email, jsonObject, password, slug, uuid } from '../graphql/inputs.js';
+import { DateTimeScalar, JSONObjectScalar } from '../graphql/scalars.js';
+import { RoleType } from '../roles/role.types.js';
+import { USER_STATUSES, type UserStatus } from './user.entity.js';
+
+export const UserStatusEnum = Object.fromEntries(USER_STATUSES.map((status) => [status, status])) as { [K in UserStatus]: K };
+registerEnumType(UserStatusEnum, { name: 'UserStatus' });
+
+@ObjectType()
+export class TenantRef {
+  @Field(() => ID) id!: string;
+  @Field(() => String) name!: string;
+}
+
+@ObjectType()
+export class PoolRef {
+  @Field(() => ID) id!: string;
+  @Field(() => String, { nullable: true }) name?: string | null;
+}
+
+@ObjectType({ description: 'Sign-in methods open to the user. Users stored externally (not migrated) cannot use one-time codes, SSO or SMS.' })
+export class UserCapabilities {
+  @Field(() => Boolean) password!: boolean;
+  @Field(() => Boolean) oneTimeCode!: boolean;
+  @Field(() => Boolean) sso!: boolean;
+  @Field(() => Boolean) sms!: boolean;
+  @Field(() => Boolean, { description: 'False while the owning pool syncs attributes: profile and metadata are read-only.' }) editable!: boolean;
+}
+
+@ObjectType('User')
+export class UserType {
+  @Field(() => ID) id!: string;
+  @Field(() => String) email!: string;
+  @Field(() => UserStatusEnum) status!: UserStatus;
+  @Field(() => TenantRef, { nullable: true }) tenant!: TenantRef | null;
+  @Field(() => [RoleType]) roles!: RoleType[];
+  @Field(() => PoolRef, { nullable: true, description: 'The pool that owns the credentials; null for local users (native or migrated).' })
+  pool!: PoolRef | null;
+  @Field(() => PoolRef, { nullable: true }) migratedFrom!: PoolRef | null;
+  @Field(() => String, { nullable: true }) externalId!: string | null;
+  @Field(() => JSONObjectScalar) profile!: Record<string, unknown>;
+  @Field(() => JSONObjectScalar) metadata!: Record<string, unknown>;
+  @Field(() => UserCapabilities) capabilities!: UserCapabilities;
+  @Field(() => DateTimeScalar, { nullable: true }) migratedAt!: Date | null;
+  @Field(() => DateTimeScalar, { nullable: true }) lastSignInAt!: Date | null;
+  @Field(() => DateTimeScalar) createdAt!: Date;
+  @Field(() => DateTimeScalar) updatedAt!: Date;
+}
+
+@ObjectType()
+export class UserEdge {
+  @Field(() => UserType) node!: UserType;
+  @Field(() => String) cursor!: string;
+}
+
+@ObjectType()
+export class UserConnection {
+  @Field(() => [UserEdge]) edges!: UserEdge[];
+  @Field(() => [UserType]) nodes!: UserType[];
+  @Field(() => PageInfo) pageInfo!: PageInfo;
+  @Field(TOTAL_COUNT.type, { description: TOTAL_COUNT.description }) totalCount!: number;
+  count!: Page<UserType>['count'];
+}
+
+@InputType()
+export class UserFilterInput {
+  static readonly schema = z.object({ email: z.string().max(254).nullish(), tenantId: slug.nullish(), poolId: uuid.nullish(), status: z.enum(USER_STATUSES).nullish() });
+  static readonly argName = 'filter';
+  @Field(() => String, { nullable: true, description: 'Email prefix, case-insensitive.' }) email?: string | null;
+  @Field(() => ID, { nullable: true }) tenantId?: string | null;
+  @Field(() => ID, { nullable: true }) poolId?: string | null;
+  @Field(() => UserStatusEnum, { nullable: true }) status?: UserStatus | null;
+}
+
+@InputType()
+export class CreateUserInput {
+  static readonly schema = z.object({
+    email,
+    password: password.nullish(),
+    status: z.enum(USER_STATUSES).nullish(),
+    tenantId: slug.nullish(),
+    roleKeys: z.array(slug).max(100).nullish(),
+    profile: jsonObject.nullish(),
+    metadata: jsonObject.nullish(),
+  });
+  @Field(() => String) email!: string;
+  @Field(() => String, { nullable: true, description: 'Stored as an argon2id hash.' }) password?: string | null;
+  @Field(() => UserStatusEnum, { nullable: true }) status?: UserStatus | null;
+  @Field(() => ID, { nullable: true }) tenantId?: string | null;
+  @Field(() => [String], { nullable: true }) roleKeys?: string[] | null;
+  @Field(() => JSONObjectScalar, { nullable: true }) profile?: Record<string, unknown> | null;
+  @Field(() => JSONObjectScalar, { nullable: true }) metadata?: Record<string, unknown> | null;
+}
+
+@InputType()
+export class UpdateUserInput {
+  static readonly schema = z.object({
+    profile: jsonObject.nullish(),
+    metadata: jsonObject.nullish(),
+    tenantId: slug.nullish(),
+    roleKeys: z.array(slug).max(100).nullish(),
+    status: z.enum(USER_STATUSES).nullish(),
+  });
+  @Field(() => JSONObjectScalar, { nullable: true }) profile?: Record<string, unknown> | null;
+  @Field(() => JSONObjectScalar, { nullable: true }) metadata?: Record<string, unknown> | null;
+  @Field(() => ID, { nullable: true, description: 'null removes the user from their tenant.' }) tenantId?: string | null;
+  @Field(() => [String], { nullable: true }) roleKeys?: string[] | null;
+  @Field(() => UserStatusEnum, { nullable: true }) status?: UserStatus | null;
+}
