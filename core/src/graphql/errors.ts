@@ -23,9 +23,11 @@ export function createFormatError(logger: Logger, exposeInternals: boolean) {
       return { message: 'the value conflicts with an existing record', path: formatted.path, extensions: { code: 'CONFLICT' } };
     }
     const code = formatted.extensions?.code;
-    if (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') {
+    // GraphQL's own errors (parse, validation, query limits, variable coercion) are the client's to read.
+    const graphqlOwn = original instanceof GraphQLError && !original.originalError;
+    if (graphqlOwn || (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR')) {
       const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, extensions };
+      return { ...formatted, extensions: { ...extensions, code: typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR' ? code : 'GRAPHQL_VALIDATION_FAILED' } };
     }
     logger.error({ err: original }, 'unexpected error in a GraphQL operation');
     return {

@@ -1,0 +1,74 @@
+import { randomBytes } from 'node:crypto';
+import type { PoolSource } from '@tributary/plugin-kit';
+import { inject } from 'vitest';
+import { startApp, type RunningApp } from '../../core/src/app.js';
+import { loadConfig } from '../../core/src/config.js';
+import { createLogger } from '../../core/src/logger.js';
+import { createDatabase } from './databases.js';
+
+export interface GraphQLResponse<T = Record<string, any>> {
+  status: number;
+  data: T | null;
+  errors?: { message: string; path?: string[]; extensions?: { code?: string; field?: string } & Record<string, unknown> }[];
+}
+
+export interface TestServer {
+  url: string;
+  adminKey: string;
+  app: RunningApp;
+  databaseUrl: string;
+  /** POST /graphql with the admin key (or `key`, or none with `key: null`). */
+  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, options?: { key?: string | null }): Promise<GraphQLResponse<T>>;
+  /** Runs SQL on the server's database (test setup and assertions only). */
+  sql<T = Record<string, unknown>>(query: string, params?: unknown[]): Promise<T[]>;
+  close(): Promise<void>;
+}
+
+export interface TestServerOptions {
+  sources?: PoolSource[];
+  env?: Record<string, string>;
+}
+
+/** The one way tests start Tributary: the real server over HTTP, on a fresh database of its own. */
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const database = await createDatabase(inject('pgAdminUrl'));
+  const adminKey = `trb_admin_${randomBytes(32).toString('base64url')}`;
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    DATABASE_URL: database.url,
+    TRIBUTARY_SECRET_KEY: randomBytes(32).toString('base64'),
+    TRIBUTARY_BOOTSTRAP_ADMIN_KEY: adminKey,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...options.env,
+  });
+  const app = await startApp({ config, sources: options.sources, logger: createLogger(config.logLevel) });
+  const gql: TestServer['gql'] = async (query, variables, opts) => {
+    const key = opts?.key === undefined ? adminKey : opts.key;
+    const response = await fetch(`${app.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await response.json()) as Omit<GraphQLResponse, 'status'>;
+    return { status: response.status, data: (body.data ?? null) as never, errors: body.errors };
+  };
+  return {
+    url: app.url,
+    adminKey,
+    app,
+    databaseUrl: database.url,
+    gql,
+    sql: async (query, params = []) => app.database.orm.em.fork().getConnection().execute(query, params) as never,
+    async close() {
+      await app.close();
+      await database.drop();
+    },
+  };
+}
+
+/** The data of a response that must have succeeded; fails the test with the errors otherwise. */
+export function ok<T>(response: GraphQLResponse<T>): T {
+  if (response.errors?.length || !response.data) throw new Error(`GraphQL errors: ${JSON.stringify(response.errors)}`);
+  return response.data;
+}
