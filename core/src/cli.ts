@@ -41,7 +41,8 @@ async function main(): Promise<number> {
   }
 }
 
-process.exitCode = await main().catch((error: unknown) => {
+const code = await main().catch((error: unknown) => {
   console.error(`error: ${(error as Error).message}`);
   return 1;
 });
+process.exit(code);

@@ -3,7 +3,12 @@ import { z } from 'zod';
 const csv = z
   .string()
   .optional()
-  .transform((value) => (value ?? '').split(',').map((item) => item.trim()).filter(Boolean));
+  .transform((value) =>
+    (value ?? '')
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean),
+  );
 
 /** The environment, validated once at start: a bad value fails fast with the variable's name. */
 const EnvSchema = z.object({

@@ -16,7 +16,9 @@ try {
   ];
   if (app.bootstrapKey) {
     lines.push('', 'First start: the bootstrap admin key (shown once, only its hash is stored):', `  ${app.bootstrapKey}`);
-    lines.push(`  curl -H 'Authorization: Bearer ${app.bootstrapKey}' -H 'content-type: application/json' -d '{"query":"{ userPools { id name } }"}' ${app.url}/graphql`);
+    lines.push(
+      `  curl -H 'Authorization: Bearer ${app.bootstrapKey}' -H 'content-type: application/json' -d '{"query":"{ userPools { id name } }"}' ${app.url}/graphql`,
+    );
   }
   process.stdout.write(`${lines.join('\n')}\n\n`);
 

@@ -5,7 +5,10 @@ export const AuditEventSchema = defineEntity({
   name: 'AuditEvent',
   tableName: 'audit_events',
   properties: {
-    id: p.uuid().primary().onCreate(() => newId()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => newId()),
     /** `admin-key:<name>`, `user:<id>`, `cli`, `system`. */
     actor: p.string(),
     /** `createUserPool`, `sign-in`, ... */
@@ -15,7 +18,10 @@ export const AuditEventSchema = defineEntity({
     outcome: p.string(),
     /** Never a secret: callers pass only ids, codes and durations. */
     details: p.json<Record<string, unknown>>().default('{}'),
-    createdAt: p.datetime().onCreate(() => new Date()).index('audit_events_created_at_index'),
+    createdAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .index('audit_events_created_at_index'),
   },
 });
 

@@ -27,7 +27,10 @@ export function createFormatError(logger: Logger, exposeInternals: boolean) {
     const graphqlOwn = original instanceof GraphQLError && !original.originalError;
     if (graphqlOwn || (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR')) {
       const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, extensions: { ...extensions, code: typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR' ? code : 'GRAPHQL_VALIDATION_FAILED' } };
+      return {
+        ...formatted,
+        extensions: { ...extensions, code: typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR' ? code : 'GRAPHQL_VALIDATION_FAILED' },
+      };
     }
     logger.error({ err: original }, 'unexpected error in a GraphQL operation');
     return {

@@ -36,11 +36,7 @@ export function maskedConfig(publicPart: Record<string, unknown>, secretFields: 
  * On update, a secret field left out or sent back as the mask keeps its stored value, so an admin
  * UI can round-trip a config it was shown without knowing the secrets.
  */
-export function mergeConfigUpdate(
-  stored: Record<string, unknown>,
-  update: Record<string, unknown>,
-  secretFields: readonly string[],
-): Record<string, unknown> {
+export function mergeConfigUpdate(stored: Record<string, unknown>, update: Record<string, unknown>, secretFields: readonly string[]): Record<string, unknown> {
   const merged: Record<string, unknown> = { ...update };
   for (const key of secretFields) {
     if (!(key in update) || update[key] === SECRET_MASK) {

@@ -17,7 +17,10 @@ export const UserPoolSchema = defineEntity({
   name: 'UserPool',
   tableName: 'user_pools',
   properties: {
-    id: p.uuid().primary().onCreate(() => newId()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => newId()),
     name: p.string().unique('user_pools_name_unique'),
     type: p.enum(POOL_TYPES),
     source: p.string(),
@@ -29,7 +32,10 @@ export const UserPoolSchema = defineEntity({
     position: p.integer().index('user_pools_position_index'),
     enabled: p.boolean().default(true),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   },
 });
 

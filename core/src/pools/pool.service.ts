@@ -67,7 +67,7 @@ export class PoolService {
     const id = newId();
     const config = this.checkConfig(source, input.config ?? {});
     const { publicPart, sealed } = splitConfig(config, source?.secretFields ?? [], this.box, id);
-    const last = await this.em.findOne(UserPool, {}, { orderBy: { position: 'desc' } });
+    const [row] = await this.em.getConnection().execute<{ next: number }[]>('select coalesce(max(position), -1) + 1 as next from user_pools');
     const pool = this.em.create(UserPool, {
       id,
       name: input.name,
@@ -76,7 +76,7 @@ export class PoolService {
       config: publicPart,
       sealedSecrets: sealed,
       settings,
-      position: (last?.position ?? -1) + 1,
+      position: Number(row?.next ?? 0),
       enabled: input.enabled ?? true,
     });
     await this.em.flush();

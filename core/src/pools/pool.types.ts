@@ -45,16 +45,14 @@ export class PoolSource {
   @Field(() => [String]) secretFields!: string[];
 }
 
-@ObjectType()
+@ObjectType('ConnectionTestResult')
 export class ConnectionTestResultType {
   @Field(() => Boolean) ok!: boolean;
   @Field(() => String) message!: string;
   @Field(() => JSONObjectScalar, { nullable: true }) details?: Record<string, unknown> | null;
 }
 
-const tenantResolution = z
-  .object({ mode: z.enum(TENANT_RESOLUTION_MODES), tenantId: slug.nullish() })
-  .nullish();
+const tenantResolution = z.object({ mode: z.enum(TENANT_RESOLUTION_MODES), tenantId: slug.nullish() }).nullish();
 const settings = z.object({ syncUserAttributes: z.boolean().nullish(), jitMigration: z.boolean().nullish(), tenantResolution }).nullish();
 
 @InputType()
@@ -72,7 +70,14 @@ export class PoolSettingsInput {
 
 @InputType()
 export class CreateUserPoolInput {
-  static readonly schema = z.object({ name, type: z.enum(POOL_TYPES), source: z.string().max(100).nullish(), config: jsonObject.nullish(), settings, enabled: z.boolean().nullish() });
+  static readonly schema = z.object({
+    name,
+    type: z.enum(POOL_TYPES),
+    source: z.string().max(100).nullish(),
+    config: jsonObject.nullish(),
+    settings,
+    enabled: z.boolean().nullish(),
+  });
   @Field(() => String) name!: string;
   @Field(() => PoolTypeEnum) type!: PoolType;
   @Field(() => String, { nullable: true, description: 'Plugin key (see poolSources); none for NATIVE.' }) source?: string | null;

@@ -10,7 +10,10 @@ export const PrehookSchema = defineEntity({
   name: 'Prehook',
   tableName: 'prehooks',
   properties: {
-    id: p.uuid().primary().onCreate(() => newId()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => newId()),
     name: p.string(),
     event: p.enum(PREHOOK_EVENTS),
     code: p.text(),
@@ -19,7 +22,10 @@ export const PrehookSchema = defineEntity({
     timeoutMs: p.integer().default(1000),
     failurePolicy: p.enum(FAILURE_POLICIES).default('DENY'),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   },
   indexes: [{ name: 'prehooks_event_position_index', properties: ['event', 'position'] }],
 });

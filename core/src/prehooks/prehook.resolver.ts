@@ -15,7 +15,11 @@ export class PrehookResolver {
   }
 
   @Mutation(() => PrehookType)
-  updatePrehook(@Ctx() { services }: GraphQLContext, @Arg('id', () => ID) id: string, @Arg('input', () => UpdatePrehookInput) input: UpdatePrehookInput): Promise<PrehookType> {
+  updatePrehook(
+    @Ctx() { services }: GraphQLContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => UpdatePrehookInput) input: UpdatePrehookInput,
+  ): Promise<PrehookType> {
     return services.prehooks.update(id, input);
   }
 

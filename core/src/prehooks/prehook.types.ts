@@ -7,7 +7,10 @@ import { FAILURE_POLICIES, PREHOOK_EVENTS, type FailurePolicy, type PrehookEvent
 export const PrehookEventEnum = Object.fromEntries(PREHOOK_EVENTS.map((event) => [event, event])) as { [K in PrehookEvent]: K };
 registerEnumType(PrehookEventEnum, { name: 'PrehookEvent' });
 export const FailurePolicyEnum = Object.fromEntries(FAILURE_POLICIES.map((policy) => [policy, policy])) as { [K in FailurePolicy]: K };
-registerEnumType(FailurePolicyEnum, { name: 'FailurePolicy', description: 'What a crash or timeout of the script does: DENY the operation or CONTINUE without it.' });
+registerEnumType(FailurePolicyEnum, {
+  name: 'FailurePolicy',
+  description: 'What a crash or timeout of the script does: DENY the operation or CONTINUE without it.',
+});
 
 export const MAX_PREHOOK_TIMEOUT_MS = 10_000;
 const timeoutMs = z.number().int().min(1, 'must be at least 1').max(MAX_PREHOOK_TIMEOUT_MS, `must be at most ${MAX_PREHOOK_TIMEOUT_MS}`);

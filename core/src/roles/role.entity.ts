@@ -5,7 +5,10 @@ export const RoleSchema = defineEntity({
   name: 'Role',
   tableName: 'roles',
   properties: {
-    id: p.uuid().primary().onCreate(() => newId()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => newId()),
     // Source roles map to local roles whose key equals the source role name.
     key: p.string().unique('roles_key_unique'),
     name: p.string(),

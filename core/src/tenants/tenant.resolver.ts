@@ -2,7 +2,7 @@ import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } fro
 import { encodeCursor, checkPage } from '../graphql/pagination.js';
 import { toPage } from '../graphql/connection.js';
 import type { GraphQLContext } from '../graphql/context.js';
-import { CreateTenantInput, TenantConnection, TenantFilter, TenantType, UpdateTenantInput } from './tenant.types.js';
+import { CreateTenantInput, TenantConnection, TenantFilterInput, TenantType, UpdateTenantInput } from './tenant.types.js';
 
 @Resolver(() => TenantConnection)
 export class TenantResolver {
@@ -11,11 +11,17 @@ export class TenantResolver {
     @Ctx() { services }: GraphQLContext,
     @Arg('first', () => Int, { defaultValue: 50 }) first: number,
     @Arg('after', () => String, { nullable: true }) after?: string | null,
-    @Arg('filter', () => TenantFilter, { nullable: true }) filter?: TenantFilter | null,
+    @Arg('filter', () => TenantFilterInput, { nullable: true }) filter?: TenantFilterInput | null,
   ): Promise<TenantConnection> {
     const page = checkPage(first, after);
     const rows = await services.tenants.page(first, page.afterKey, filter?.name);
-    return toPage(rows, first, Boolean(page.afterKey), (tenant) => encodeCursor(tenant.id), () => services.tenants.count(filter?.name)) as TenantConnection;
+    return toPage(
+      rows,
+      first,
+      Boolean(page.afterKey),
+      (tenant) => encodeCursor(tenant.id),
+      () => services.tenants.count(filter?.name),
+    ) as TenantConnection;
   }
 
   @FieldResolver(() => Int)

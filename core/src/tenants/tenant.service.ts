@@ -41,7 +41,9 @@ export class TenantService {
 
   /** The tenant with this id, created on first sight (sources name tenants we may not know yet). */
   async ensure(id: string, name = id): Promise<Tenant> {
-    await this.em.getConnection().execute('insert into tenants (id, name, metadata, created_at, updated_at) values (?, ?, ?, now(), now()) on conflict (id) do nothing', [id, name, '{}']);
+    await this.em
+      .getConnection()
+      .execute('insert into tenants (id, name, metadata, created_at, updated_at) values (?, ?, ?, now(), now()) on conflict (id) do nothing', [id, name, '{}']);
     return this.get(id);
   }
 

@@ -44,7 +44,7 @@ export class UpdateTenantInput {
 }
 
 @InputType()
-export class TenantFilter {
+export class TenantFilterInput {
   static readonly schema = z.object({ name: z.string().max(200).nullish() });
   static readonly argName = 'filter';
   @Field(() => String, { nullable: true, description: 'Name prefix.' }) name?: string | null;

@@ -11,7 +11,10 @@ export const UserSchema = defineEntity({
   name: 'User',
   tableName: 'users',
   properties: {
-    id: p.uuid().primary().onCreate(() => newId()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => newId()),
     // Normalised (trimmed, lower-case) before it gets here; unique across all pools.
     email: p.string().unique('users_email_unique'),
     status: p.enum(USER_STATUSES).default('ACTIVE'),
@@ -29,7 +32,10 @@ export const UserSchema = defineEntity({
     migratedAt: p.datetime().nullable(),
     lastSignInAt: p.datetime().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   },
   uniques: [{ name: 'users_pool_external_id_unique', properties: ['pool', 'externalId'] }],
   indexes: [

@@ -18,7 +18,13 @@ export class UserResolver {
   ): Promise<UserConnection> {
     const page = checkPage(first, after);
     const rows = await services.users.queries.page(filter ?? {}, first, page.afterKey);
-    return toPage(rows, first, Boolean(page.afterKey), (user) => encodeCursor(user.id), () => services.users.queries.count(filter ?? {})) as unknown as UserConnection;
+    return toPage(
+      rows,
+      first,
+      Boolean(page.afterKey),
+      (user) => encodeCursor(user.id),
+      () => services.users.queries.count(filter ?? {}),
+    ) as unknown as UserConnection;
   }
 
   @Query(() => UserType, { nullable: true })
@@ -48,7 +54,11 @@ export class UserResolver {
   }
 
   @Mutation(() => UserType, { description: 'Refused with FORBIDDEN for profile and metadata while the user’s pool syncs attributes.' })
-  updateUser(@Ctx() { services }: GraphQLContext, @Arg('id', () => ID) id: string, @Arg('input', () => UpdateUserInput) input: UpdateUserInput): Promise<UserView> {
+  updateUser(
+    @Ctx() { services }: GraphQLContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => UpdateUserInput) input: UpdateUserInput,
+  ): Promise<UserView> {
     return services.users.update(id, input);
   }
 

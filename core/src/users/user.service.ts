@@ -64,7 +64,7 @@ export class UserService {
   }
 
   async update(id: string, input: UpdateUserInput): Promise<UserView> {
-    const user = await this.em.findOne(User, { id }, { populate: ['pool'] });
+    const user = await this.em.findOne(User, { id }, { populate: ['pool', 'roles'] });
     if (!user) throw notFound('user', id);
     const pool = user.pool;
     if (pool && pool.settings.syncUserAttributes && (input.profile || input.metadata)) {

@@ -67,7 +67,12 @@ export class UserConnection {
 
 @InputType()
 export class UserFilterInput {
-  static readonly schema = z.object({ email: z.string().max(254).nullish(), tenantId: slug.nullish(), poolId: uuid.nullish(), status: z.enum(USER_STATUSES).nullish() });
+  static readonly schema = z.object({
+    email: z.string().max(254).nullish(),
+    tenantId: slug.nullish(),
+    poolId: uuid.nullish(),
+    status: z.enum(USER_STATUSES).nullish(),
+  });
   static readonly argName = 'filter';
   @Field(() => String, { nullable: true, description: 'Email prefix, case-insensitive.' }) email?: string | null;
   @Field(() => ID, { nullable: true }) tenantId?: string | null;
