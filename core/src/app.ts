@@ -15,7 +15,8 @@ import { createLogger, type Logger } from './logger.js';
 import { builtinSources } from './pools/builtin-sources.js';
 import { PoolConnector } from './pools/pool-connector.js';
 import { SourceRegistry } from './pools/source-registry.js';
-import { checkScript } from './prehooks/check-code.js';
+import { scriptChecker } from './prehooks/check-code.js';
+import { Sandbox } from '@tributary/sandbox';
 import { SecretBox } from './secrets/secret-box.js';
 import { resolveSecretKey } from './secrets/secret-key.js';
 import type { AppDeps } from './services.js';
@@ -56,8 +57,9 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
   let server: Server | undefined;
   try {
     const box = new SecretBox(resolveSecretKey(config, logger));
-    const connector = new PoolConnector(sources, box, logger);
-    const deps: AppDeps = { logger, sources, box, connector, checkCode: checkScript };
+    const sandbox = new Sandbox();
+    const connector = new PoolConnector(sources, box, logger, { sandbox });
+    const deps: AppDeps = { logger, sources, box, connector, sandbox, checkCode: scriptChecker(sandbox) };
     const bootstrapKey = await bootstrapAdminKey(database, config);
 
     const apollo = new ApolloServer<GraphQLContext>({
@@ -85,6 +87,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
         running.closeAllConnections();
         await apollo.stop();
         await connector.closeAll();
+        sandbox.dispose();
         await database.close();
       },
     };

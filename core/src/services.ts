@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Sandbox } from '@tributary/sandbox';
 import { AdminKeyService } from './admin-keys/admin-key.service.js';
 import { AuditLog } from './audit/audit.service.js';
 import type { Logger } from './logger.js';
@@ -17,6 +18,7 @@ export interface AppDeps {
   sources: SourceRegistry;
   box: SecretBox;
   connector: PoolConnector;
+  sandbox: Sandbox;
   checkCode: CodeChecker;
 }
 

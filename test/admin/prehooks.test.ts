@@ -50,4 +50,12 @@ describe('prehooks (stored; execution is the sandbox feature)', () => {
       field: 'input.code',
     });
   });
+
+  it('compiles the code at save time: a syntax error names its line', async () => {
+    const broken = await create({ name: 'x', event: 'beforeSignIn', code: 'export default async function (event) {\n  return {\n}}}' });
+    expect(broken.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.code' });
+    expect(broken.errors?.[0]?.message).toMatch(/syntax error \(line 3\)/);
+    const noDefault = await create({ name: 'x', event: 'beforeSignIn', code: 'export function handler() {}' });
+    expect(noDefault.errors?.[0]?.message).toMatch(/must export a default function/);
+  });
 });

@@ -1,7 +1,21 @@
+import type { Sandbox } from '@tributary/sandbox';
 import { badInput } from '../errors.js';
 import type { CodeChecker } from './prehook.service.js';
 
-/** Refuses a script that cannot be a module with a default export. Replaced by the sandbox's compiler check. */
-export const checkScript: CodeChecker = async (code, field) => {
-  if (!/\bexport\s+default\b/.test(code)) throw badInput(field, 'must be an ES module with a default export (export default async function (event) { ... })');
-};
+/**
+ * Compiles a script in the sandbox before it is stored, so an admin learns of a syntax error (with
+ * its line) or a missing export at save time, not at the first sign-in.
+ */
+export function scriptChecker(sandbox: Sandbox, requiredExports: readonly string[] = ['default']): CodeChecker {
+  return async (code, field) => {
+    const result = await sandbox.check(code);
+    if (!result.ok) {
+      const where = result.line ? ` (line ${result.line})` : '';
+      throw badInput(field, `${result.kind === 'syntax' ? 'syntax error' : result.kind}${where}: ${result.message}`);
+    }
+    const missing = requiredExports.filter((name) => !result.exports.includes(name));
+    if (missing.length) {
+      throw badInput(field, `must export ${missing.map((name) => (name === 'default' ? 'a default function' : `a function "${name}"`)).join(' and ')}`);
+    }
+  };
+}
