@@ -1,0 +1,146 @@
+import { definePoolSource, SourceError, SourceUnavailable, type ExternalConnection, type SourceContext } from '@tributary/plugin-kit';
+import { createAuth0Clients, idTokenClaims } from './client.js';
+import { auth0Config, type Auth0Config } from './config.js';
+import { mapAuth0Error, toSourceError, WRONG_CREDENTIALS } from './errors.js';
+import { mapIdentity, toPatch, type Auth0User } from './map-identity.js';
+import { decodeCursor, encodeCursor, PAGE_SIZE, MAX_PAGES } from './paging.js';
+
+export function connectAuth0(config: Auth0Config, ctx: SourceContext): ExternalConnection {
+  const { authentication, management } = createAuth0Clients(config, ctx);
+  const field = config.tenantIdFieldName;
+
+  async function call<T>(operation: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      throw toSourceError(error, operation, ctx.now());
+    }
+  }
+
+  async function rolesOf(userId: string): Promise<string[]> {
+    const page = await call('list user roles', () => management.users.roles.list(userId, { per_page: 100 }));
+    return page.data.map((role) => role.name ?? '').filter(Boolean);
+  }
+
+  async function withRoles(user: Auth0User) {
+    return mapIdentity(user, field, await rolesOf(user.user_id ?? ''));
+  }
+
+  /** An email can have one user per connection; prefer the configured one. */
+  async function findByEmail(email: string): Promise<Auth0User | null> {
+    const users = (await call('users-by-email', () => management.users.listUsersByEmail({ email }))) as Auth0User[];
+    const inConnection = config.connection ? users.filter((u) => u.identities?.some((i) => i.connection === config.connection)) : users;
+    return inConnection[0] ?? null;
+  }
+
+  const connection: ExternalConnection = {
+    async authenticate({ email, password }) {
+      let idToken: string | undefined;
+      try {
+        const { data } = await authentication.oauth.passwordGrant({
+          username: email,
+          password,
+          scope: 'openid email profile',
+          ...(config.connection ? { realm: config.connection } : {}),
+          ...(config.audience ? { audience: config.audience } : {}),
+        });
+        idToken = data.id_token;
+      } catch (error) {
+        const mapped = mapAuth0Error(error, 'password grant', ctx.now());
+        if (mapped === WRONG_CREDENTIALS) return null;
+        throw mapped;
+      }
+      const sub = idToken ? idTokenClaims(idToken).sub : undefined;
+      const user = typeof sub === 'string' ? ((await call('get user', () => management.users.get(sub))) as Auth0User) : await findByEmail(email);
+      if (!user) throw new SourceUnavailable('Auth0 accepted the password but has no such user', { code: 'BAD_RESPONSE' });
+      if (user.blocked) throw new SourceError('REJECTED', 'the user is blocked in Auth0');
+      return withRoles(user);
+    },
+
+    async getUser(email) {
+      const user = await findByEmail(email);
+      return user ? withRoles(user) : null;
+    },
+
+    // Roles are left out of listed users: one extra call per user would exhaust the Management API rate limit.
+    async listUsers(cursor) {
+      const { page, from } = decodeCursor(cursor);
+      const result = await call('list users', () =>
+        management.users.list({
+          page,
+          per_page: PAGE_SIZE,
+          include_totals: true,
+          sort: 'created_at:1',
+          search_engine: 'v3',
+          ...(from ? { q: `created_at:["${from}" TO *]` } : {}),
+        }),
+      );
+      const users = result.data as Auth0User[];
+      const total = (result.response as { total?: number }).total ?? 0;
+      const hasMore = users.length === PAGE_SIZE && page * PAGE_SIZE + users.length < total;
+      let next: string | null = null;
+      if (hasMore && page + 1 < MAX_PAGES) next = encodeCursor({ page: page + 1, from });
+      else if (hasMore) {
+        // Auth0 refuses to page past 1,000 results: start a new search window at the last created_at seen.
+        const last = String(users.at(-1)?.created_at ?? '');
+        if (!last || last === from) throw new SourceError('UNSUPPORTED', 'more than 1,000 Auth0 users share one created_at: use a users-export job');
+        next = encodeCursor({ page: 0, from: last });
+      }
+      return { users: users.map((user) => mapIdentity(user, field)), cursor: next };
+    },
+
+    async createUser({ email, password, profile = {}, tenantId }) {
+      const body = {
+        ...toPatch(profile, field, tenantId ?? undefined),
+        email,
+        email_verified: true,
+        connection: config.connection ?? 'Username-Password-Authentication',
+        ...(password ? { password } : {}),
+      };
+      const created = (await call('create user', () => management.users.create(body as Parameters<typeof management.users.create>[0]))) as Auth0User;
+      return mapIdentity(created, field, []);
+    },
+
+    async updateUser(externalId, { profile = {}, tenantId }) {
+      const patch = toPatch(profile, field, tenantId);
+      if (Object.keys(patch).length > 0) await call('update user', () => management.users.update(externalId, patch));
+    },
+
+    async disableUser(externalId) {
+      await call('block user', () => management.users.update(externalId, { blocked: true }));
+    },
+
+    async enableUser(externalId) {
+      await call('unblock user', () => management.users.update(externalId, { blocked: false }));
+    },
+
+    async deleteUser(externalId) {
+      await call('delete user', () => management.users.delete(externalId));
+    },
+
+    async test() {
+      const details: Record<string, unknown> = { domain: config.domain };
+      try {
+        await call('list users', () => management.users.list({ per_page: 1 }));
+        // A password grant for an address that cannot exist proves the grant is enabled without touching a real user.
+        const probe = await connection
+          .authenticate({ email: 'tributary-connection-test@invalid.invalid', password: 'not-the-password' })
+          .catch((error: unknown) => error);
+        if (probe instanceof SourceError) throw probe;
+        return { ok: true, message: `connected to Auth0 tenant ${config.domain}`, details };
+      } catch (error) {
+        const mapped = error instanceof SourceError ? error : toSourceError(error, 'test', ctx.now());
+        return { ok: false, message: mapped.message, details: { ...details, code: mapped.code } };
+      }
+    },
+  };
+  return connection;
+}
+
+export default definePoolSource({
+  key: 'auth0',
+  displayName: 'Auth0',
+  type: 'EXTERNAL',
+  config: auth0Config,
+  connect: (config, ctx) => connectAuth0(config, ctx),
+});

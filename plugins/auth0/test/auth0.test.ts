@@ -1,0 +1,173 @@
+import { getCACertificates, setDefaultCACertificates } from 'node:tls';
+import { createTestContext, runSourceConformance } from '@tributary/plugin-kit/conformance';
+import { validateConfig, type ExternalConnection } from '@tributary/plugin-kit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import auth0 from '../src/index.js';
+import { startFakeAuth0, type FakeAuth0 } from './fake-auth0/server.js';
+
+const PASSWORD = 'Corr3ct-horse!';
+const CLIENT = { id: 'tributary-client', secret: 'client-secret-value' };
+let fake: FakeAuth0;
+let source: ExternalConnection;
+let alice: string;
+
+const configFor = (overrides: Record<string, unknown> = {}) => ({
+  domain: fake.domain,
+  clientId: CLIENT.id,
+  clientSecret: CLIENT.secret,
+  connection: 'Username-Password-Authentication',
+  tenantIdFieldName: 'tenantId',
+  ...overrides,
+});
+const connect = (overrides: Record<string, unknown> = {}, timeoutMs = 3_000) =>
+  auth0.connect(auth0.config.parse(configFor(overrides)), createTestContext({ timeoutMs })) as ExternalConnection;
+
+beforeAll(async () => {
+  fake = await startFakeAuth0();
+  // The SDKs only talk https to `domain`: trust the fake's self-signed certificate in this process
+  // (NODE_EXTRA_CA_CERTS would have to be set before the worker starts).
+  setDefaultCACertificates([...getCACertificates('default'), fake.ca]);
+  fake.store.clients.set(CLIENT.id, { secret: CLIENT.secret, grants: ['client_credentials', 'password', 'http://auth0.com/oauth/grant-type/password-realm'] });
+  alice = fake.store.addUser({
+    email: 'alice@example.com',
+    password: PASSWORD,
+    email_verified: true,
+    name: 'Alice Liddell',
+    given_name: 'Alice',
+    app_metadata: { tenantId: 'tenant-1' },
+    user_metadata: { plan: 'gold' },
+    roles: ['admin', 'viewer'],
+  }).user_id;
+  fake.store.addUser({ email: 'bob@example.com', password: PASSWORD, blocked: true, app_metadata: { tenantId: 'tenant-2' } });
+  fake.store.addUser({ email: 'carol@example.com', password: PASSWORD, connection: 'other-db' });
+  source = connect();
+});
+afterAll(() => fake?.close());
+
+runSourceConformance({
+  source: auth0,
+  config: () => configFor(),
+  seedUser: { email: 'alice@example.com', password: PASSWORD },
+  unknownEmail: 'nobody@example.com',
+  runner: { describe, it, beforeAll, afterAll },
+});
+
+describe('auth0: authenticate', () => {
+  it('maps profile, tenant from app_metadata and roles by name', async () => {
+    expect(await source.authenticate({ email: 'alice@example.com', password: PASSWORD })).toEqual({
+      externalId: alice,
+      email: 'alice@example.com',
+      emailVerified: true,
+      profile: { name: 'Alice Liddell', given_name: 'Alice', user_metadata: { plan: 'gold' } },
+      tenantId: 'tenant-1',
+      roles: ['admin', 'viewer'],
+      disabled: false,
+    });
+  });
+
+  it('uses the plain password grant without a connection', async () => {
+    expect(await connect({ connection: undefined }).authenticate({ email: 'alice@example.com', password: PASSWORD })).toMatchObject({ externalId: alice });
+  });
+
+  it('returns null for a wrong password, an unknown user and a user of another connection', async () => {
+    expect(await source.authenticate({ email: 'alice@example.com', password: 'wrong' })).toBeNull();
+    expect(await source.authenticate({ email: 'ghost@example.com', password: PASSWORD })).toBeNull();
+    expect(await source.authenticate({ email: 'carol@example.com', password: PASSWORD })).toBeNull();
+  });
+
+  it('rejects a blocked user with a reason', async () => {
+    await expect(source.authenticate({ email: 'bob@example.com', password: PASSWORD })).rejects.toMatchObject({ code: 'REJECTED', message: /blocked/ });
+  });
+});
+
+describe('auth0: users', () => {
+  it('listUsers pages by 100 and opens a new search window past 1,000', async () => {
+    for (let i = 0; i < 1050; i++) fake.store.addUser({ email: `bulk-${i}@example.com`, password: PASSWORD });
+    const seen = new Set<string>();
+    let cursor: string | null | undefined;
+    let pages = 0;
+    do {
+      const page = await source.listUsers!(cursor);
+      page.users.forEach((user) => seen.add(user.externalId));
+      cursor = page.cursor;
+      pages++;
+    } while (cursor && pages < 30);
+    expect(seen.size).toBe(fake.store.users.size);
+    expect(pages).toBe(11); // 10 pages in the first window, the rest in the second
+  });
+
+  it('creates, updates, blocks, unblocks and deletes a user', async () => {
+    const created = await source.createUser!({ email: 'dave@example.com', password: PASSWORD, profile: { name: 'Dave' }, tenantId: 'tenant-3' });
+    expect(created).toMatchObject({ email: 'dave@example.com', tenantId: 'tenant-3', profile: { name: 'Dave' } });
+    await source.updateUser!(created.externalId, { profile: { name: 'David', user_metadata: { plan: 'silver' } }, tenantId: 'tenant-4' });
+    expect(await source.getUser!('dave@example.com')).toMatchObject({ tenantId: 'tenant-4', profile: { name: 'David', user_metadata: { plan: 'silver' } } });
+    await source.updateUser!(created.externalId, { tenantId: null });
+    expect(await source.getUser!('dave@example.com')).toMatchObject({ tenantId: null });
+    await source.disableUser!(created.externalId);
+    await expect(source.authenticate({ email: 'dave@example.com', password: PASSWORD })).rejects.toMatchObject({ code: 'REJECTED' });
+    await source.enableUser!(created.externalId);
+    expect(await source.authenticate({ email: 'dave@example.com', password: PASSWORD })).toMatchObject({ externalId: created.externalId });
+    await source.deleteUser!(created.externalId);
+    expect(await source.getUser!('dave@example.com')).toBeNull();
+    await expect(source.deleteUser!(created.externalId)).rejects.toMatchObject({ code: 'REJECTED' });
+  });
+});
+
+describe('auth0: config, test() and failures', () => {
+  it('names the field in config errors', () => {
+    const result = validateConfig(auth0, { domain: 'https://acme.auth0.com', clientId: 'x' });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.issues.map((issue) => issue.path).sort()).toEqual(['clientSecret', 'domain']);
+    expect(auth0.secretFields).toEqual(['clientSecret']);
+  });
+
+  it('test() passes, and explains a bad secret and a client without the password grant', async () => {
+    expect(await source.test!()).toMatchObject({ ok: true });
+    const bad = await connect({ clientSecret: 'wrong-secret' }).test!();
+    expect(bad).toMatchObject({ ok: false, details: { code: 'INVALID_CONFIG' }, message: expect.stringContaining('clientSecret') });
+    expect(JSON.stringify(bad)).not.toContain('wrong-secret');
+    fake.store.clients.set('m2m-only', { secret: CLIENT.secret, grants: ['client_credentials'] });
+    expect(await connect({ clientId: 'm2m-only' }).test!()).toMatchObject({ ok: false, message: expect.stringContaining('Password grant') });
+  });
+
+  it('peer down → SourceUnavailable', async () => {
+    const down = connect({ domain: '127.0.0.1:1' });
+    await expect(down.authenticate({ email: 'alice@example.com', password: PASSWORD })).rejects.toMatchObject({ name: 'SourceUnavailable' });
+    await expect(down.listUsers!()).rejects.toMatchObject({ name: 'SourceUnavailable' });
+    expect(await down.test!()).toMatchObject({ ok: false, details: { code: 'UNAVAILABLE' } });
+  });
+
+  it('429 too_many_attempts → RATE_LIMITED with retryAfterMs', async () => {
+    fake.faults.push({
+      path: /^\/oauth\/token$/,
+      status: 429,
+      body: { error: 'too_many_attempts', error_description: 'Your account has been blocked after multiple consecutive login attempts.' },
+      headers: {
+        'x-ratelimit-limit': '10',
+        'x-ratelimit-remaining': '0',
+        'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 30),
+        'retry-after': '30',
+      },
+    });
+    try {
+      await expect(connect().authenticate({ email: 'alice@example.com', password: PASSWORD })).rejects.toMatchObject({
+        code: 'RATE_LIMITED',
+        retryAfterMs: 30_000,
+      });
+    } finally {
+      fake.faults.length = 0;
+    }
+  });
+
+  it('5xx from the Management API → UNAVAILABLE', async () => {
+    fake.faults.push({ path: /^\/api\/v2\//, status: 503, body: { statusCode: 503, error: 'Service Unavailable', message: 'down' } });
+    try {
+      await expect(source.authenticate({ email: 'alice@example.com', password: PASSWORD })).rejects.toMatchObject({
+        name: 'SourceUnavailable',
+        code: 'UNAVAILABLE',
+      });
+    } finally {
+      fake.faults.length = 0;
+    }
+  });
+});

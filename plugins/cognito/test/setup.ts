@@ -1,0 +1,60 @@
+import {
+  AdminCreateUserCommand,
+  AdminDisableUserCommand,
+  AdminSetUserPasswordCommand,
+  CreateUserPoolClientCommand,
+  CreateUserPoolCommand,
+  type CognitoIdentityProviderClient,
+} from '@aws-sdk/client-cognito-identity-provider';
+
+export const PASSWORD = 'Corr3ct-horse!';
+
+export interface Fixture {
+  poolId: string;
+  clientId: string;
+  secretClientId: string;
+  clientSecret: string;
+}
+
+export async function createUser(
+  admin: CognitoIdentityProviderClient,
+  poolId: string,
+  email: string,
+  attributes: Record<string, string> = {},
+  password: string | null = PASSWORD,
+): Promise<void> {
+  const UserAttributes = Object.entries({ email, email_verified: 'true', ...attributes }).map(([Name, Value]) => ({ Name, Value }));
+  await admin.send(
+    new AdminCreateUserCommand({ UserPoolId: poolId, Username: email, UserAttributes, MessageAction: 'SUPPRESS', TemporaryPassword: 'Temp-pass-1!' }),
+  );
+  if (password) await admin.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: email, Password: password, Permanent: true }));
+}
+
+/** A pool like the seeds describe: a custom:tenantId attribute and an app client with ALLOW_USER_PASSWORD_AUTH. */
+export async function createFixture(admin: CognitoIdentityProviderClient): Promise<Fixture> {
+  const { UserPool } = await admin.send(
+    new CreateUserPoolCommand({
+      PoolName: 'tributary-test',
+      Schema: [
+        { Name: 'tenantId', AttributeDataType: 'String', Mutable: true },
+        { Name: 'plan', AttributeDataType: 'String', Mutable: true },
+      ],
+    }),
+  );
+  const poolId = UserPool!.Id!;
+  const flows = ['ALLOW_USER_PASSWORD_AUTH' as const, 'ALLOW_REFRESH_TOKEN_AUTH' as const];
+  const plain = await admin.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'plain', ExplicitAuthFlows: flows }));
+  const withSecret = await admin.send(
+    new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'secret', ExplicitAuthFlows: flows, GenerateSecret: true }),
+  );
+  await createUser(admin, poolId, 'alice@example.com', { given_name: 'Alice', family_name: 'Liddell', 'custom:tenantId': 'tenant-1', 'custom:plan': 'gold' });
+  await createUser(admin, poolId, 'bob@example.com', { 'custom:tenantId': 'tenant-2' });
+  await admin.send(new AdminDisableUserCommand({ UserPoolId: poolId, Username: 'bob@example.com' }));
+  await createUser(admin, poolId, 'carol@example.com', {}, null);
+  return {
+    poolId,
+    clientId: plain.UserPoolClient!.ClientId!,
+    secretClientId: withSecret.UserPoolClient!.ClientId!,
+    clientSecret: withSecret.UserPoolClient!.ClientSecret ?? 'local-secret',
+  };
+}

@@ -1,0 +1,53 @@
+import { secret } from '@tributary/plugin-kit';
+import { z } from 'zod';
+
+/** The fields of a Google service-account key file that firebase-admin needs. */
+const serviceAccountShape = z.looseObject({
+  project_id: z.string().min(1),
+  client_email: z.string().min(1),
+  private_key: z.string().includes('PRIVATE KEY'),
+});
+export type ServiceAccount = z.output<typeof serviceAccountShape>;
+
+/** Accepts the key file as an object or as its JSON text; undefined when it is neither. */
+export function parseServiceAccount(raw: unknown): ServiceAccount | undefined {
+  let value = raw;
+  if (typeof raw === 'string') {
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      return undefined;
+    }
+  }
+  const result = serviceAccountShape.safeParse(value);
+  return result.success ? result.data : undefined;
+}
+
+export const firebaseConfig = z
+  .object({
+    /** Web API key from Project settings → General; identifies the project, not a secret. */
+    apiKey: z.string({ error: 'apiKey is required (Project settings → General → Web API Key)' }).min(1, 'apiKey must not be empty'),
+    /** The JSON key from Project settings → Service accounts → Generate new private key. */
+    serviceAccount: secret(z.union([z.string(), z.record(z.string(), z.unknown())], { error: 'serviceAccount must be the key file JSON' })),
+    /** Custom claim that holds the user's tenant id. */
+    tenantIdFieldName: z.string().min(1, 'tenantIdFieldName must not be empty').optional(),
+    /** Defaults to the service account's project_id. */
+    projectId: z.string().min(1, 'projectId must not be empty').optional(),
+    /** host:port of a Firebase Auth emulator, for local development and tests only. */
+    authEmulatorHost: z
+      .string()
+      .regex(/^[\w.-]+:\d+$/, 'authEmulatorHost must be host:port, e.g. 127.0.0.1:9099')
+      .optional(),
+  })
+  .superRefine((config, ctx) => {
+    // The message never quotes the value: it is a private key.
+    if (!parseServiceAccount(config.serviceAccount)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['serviceAccount'],
+        message: 'serviceAccount must be the service-account key JSON (project_id, client_email, private_key)',
+      });
+    }
+  });
+
+export type FirebaseConfig = z.output<typeof firebaseConfig>;

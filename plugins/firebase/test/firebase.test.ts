@@ -1,0 +1,159 @@
+import { getAuth } from 'firebase-admin/auth';
+import { createTestContext, runSourceConformance } from '@tributary/plugin-kit/conformance';
+import { validateConfig, type ExternalConnection } from '@tributary/plugin-kit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import firebase from '../src/index.js';
+import { fakeServiceAccount, freePort, startAuthEmulator, type AuthEmulator } from './emulator.js';
+
+const PASSWORD = 'Corr3ct-horse!';
+const serviceAccount = fakeServiceAccount();
+let emulator: AuthEmulator;
+let source: ExternalConnection;
+let ids: Record<string, string>;
+
+const configFor = (overrides: Record<string, unknown> = {}) => ({
+  apiKey: 'fake-api-key',
+  serviceAccount: JSON.stringify(serviceAccount),
+  tenantIdFieldName: 'tenantId',
+  authEmulatorHost: emulator.host,
+  ...overrides,
+});
+const connect = (overrides: Record<string, unknown> = {}, timeoutMs = 5_000) =>
+  firebase.connect(firebase.config.parse(configFor(overrides)), createTestContext({ timeoutMs })) as ExternalConnection;
+
+/** Seeds through the plugin's own createUser where it can, through the emulator's REST API otherwise. */
+async function seed(): Promise<Record<string, string>> {
+  await emulator.reset();
+  const alice = await source.createUser!({
+    email: 'alice@example.com',
+    password: PASSWORD,
+    profile: { name: 'Alice Liddell', claims: { plan: 'gold' } },
+    tenantId: 'tenant-1',
+  });
+  const bob = await source.createUser!({ email: 'bob@example.com', password: PASSWORD, tenantId: 'tenant-2' });
+  await source.disableUser!(bob.externalId);
+  return { alice: alice.externalId, bob: bob.externalId };
+}
+
+beforeAll(async () => {
+  emulator = await startAuthEmulator();
+  source = connect();
+  ids = await seed();
+}, 90_000);
+afterAll(async () => {
+  await source?.close?.();
+  await emulator?.stop();
+});
+
+runSourceConformance({
+  source: firebase,
+  config: () => configFor(),
+  seedUser: { email: 'alice@example.com', password: PASSWORD },
+  unknownEmail: 'nobody@example.com',
+  runner: { describe, it, beforeAll, afterAll },
+});
+
+describe('firebase: authenticate', () => {
+  it('maps the profile and reads the tenant from the custom claim', async () => {
+    expect(await source.authenticate({ email: 'alice@example.com', password: PASSWORD })).toEqual({
+      externalId: ids.alice,
+      email: 'alice@example.com',
+      emailVerified: true,
+      profile: { name: 'Alice Liddell', claims: { plan: 'gold' } },
+      tenantId: 'tenant-1',
+      disabled: false,
+    });
+  });
+
+  it('returns null for a wrong password and an unknown user', async () => {
+    expect(await source.authenticate({ email: 'alice@example.com', password: 'wrong-password' })).toBeNull();
+    expect(await source.authenticate({ email: 'ghost@example.com', password: PASSWORD })).toBeNull();
+  });
+
+  it('rejects a disabled user with a reason', async () => {
+    await expect(source.authenticate({ email: 'bob@example.com', password: PASSWORD })).rejects.toMatchObject({ code: 'REJECTED', message: /disabled/ });
+  });
+
+  it('treats INVALID_LOGIN_CREDENTIALS (email enumeration protection) as wrong credentials', async () => {
+    await fetch(`${emulator.url}/emulator/v1/projects/demo-test/config`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ emailPrivacyConfig: { enableImprovedEmailPrivacy: true } }),
+    });
+    try {
+      expect(await source.authenticate({ email: 'alice@example.com', password: 'wrong-password' })).toBeNull();
+      expect(await source.authenticate({ email: 'ghost@example.com', password: PASSWORD })).toBeNull();
+    } finally {
+      await fetch(`${emulator.url}/emulator/v1/projects/demo-test/config`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ emailPrivacyConfig: { enableImprovedEmailPrivacy: false } }),
+      });
+    }
+  });
+});
+
+describe('firebase: users', () => {
+  it('listUsers pages with pageToken', async () => {
+    // 1,005 users: more than one page of 1,000; batchCreate is the fast path the emulator offers.
+    const users = Array.from({ length: 1005 }, (_, i) => ({ localId: `bulk-${i}`, email: `bulk-${i}@example.com` }));
+    const response = await fetch(`${emulator.url}/identitytoolkit.googleapis.com/v1/projects/demo-test/accounts:batchCreate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer owner' },
+      body: JSON.stringify({ users }),
+    });
+    expect(response.ok).toBe(true);
+    const first = await source.listUsers!();
+    expect(first.users).toHaveLength(1000);
+    expect(first.cursor).toEqual(expect.any(String));
+    const second = await source.listUsers!(first.cursor);
+    expect(second.users).toHaveLength(7);
+    expect(second.cursor ?? null).toBeNull();
+  });
+
+  it('creates, updates, disables, enables and deletes a user', async () => {
+    const created = await source.createUser!({ email: 'dave@example.com', password: PASSWORD, profile: { name: 'Dave' }, tenantId: 'tenant-3' });
+    expect(created).toMatchObject({ email: 'dave@example.com', tenantId: 'tenant-3', profile: { name: 'Dave' } });
+    await source.updateUser!(created.externalId, { profile: { name: 'David', claims: { plan: 'silver' } }, tenantId: 'tenant-4' });
+    expect(await source.getUser!('dave@example.com')).toMatchObject({ tenantId: 'tenant-4', profile: { name: 'David', claims: { plan: 'silver' } } });
+    await source.updateUser!(created.externalId, { tenantId: null });
+    expect(await source.getUser!('dave@example.com')).toMatchObject({ tenantId: null });
+    await source.disableUser!(created.externalId);
+    await expect(source.authenticate({ email: 'dave@example.com', password: PASSWORD })).rejects.toMatchObject({ code: 'REJECTED' });
+    await source.enableUser!(created.externalId);
+    expect(await source.authenticate({ email: 'dave@example.com', password: PASSWORD })).toMatchObject({ externalId: created.externalId });
+    await source.deleteUser!(created.externalId);
+    expect(await source.getUser!('dave@example.com')).toBeNull();
+  });
+});
+
+describe('firebase: config, test() and failures', () => {
+  it('names the field in config errors and never echoes the key', () => {
+    const result = validateConfig(firebase, { apiKey: '', serviceAccount: '{"private_key":"-----BEGIN PRIVATE KEY----- abc"}' });
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.issues.map((issue) => issue.path).sort()).toEqual(['apiKey', 'serviceAccount']);
+      expect(JSON.stringify(result.issues)).not.toContain('BEGIN');
+    }
+    expect(firebase.secretFields).toEqual(['serviceAccount']);
+  });
+
+  it('keeps each connection on its own app and emulator host', () => {
+    expect(process.env.FIREBASE_AUTH_EMULATOR_HOST).toBeUndefined();
+    expect(() => getAuth()).toThrow(); // no default app was created
+  });
+
+  it('test() passes against the emulator and reports an unreachable one', async () => {
+    expect(await source.test!()).toMatchObject({ ok: true, message: expect.stringContaining('demo-test') });
+    const down = connect({ authEmulatorHost: `127.0.0.1:${await freePort()}` });
+    expect(await down.test!()).toMatchObject({ ok: false, details: { code: 'UNAVAILABLE' } });
+    await down.close?.();
+  });
+
+  it('peer down → SourceUnavailable, never null', async () => {
+    const down = connect({ authEmulatorHost: `127.0.0.1:${await freePort()}` });
+    await expect(down.authenticate({ email: 'alice@example.com', password: PASSWORD })).rejects.toMatchObject({ name: 'SourceUnavailable' });
+    await expect(down.listUsers!()).rejects.toMatchObject({ name: 'SourceUnavailable' });
+    await down.close?.();
+  });
+});
