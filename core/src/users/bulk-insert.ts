@@ -55,34 +55,21 @@ with input as (
 select (select count(*) from inserted)::int as users, (select count(*) from linked)::int as roles`;
 
 async function insertBatch(db: Queryable, users: readonly BulkUser[]): Promise<BulkResult> {
-  const ids: string[] = [],
-    emails: string[] = [],
-    statuses: string[] = [],
-    profiles: string[] = [],
-    metadata: string[] = [];
-  const tenants: (string | null)[] = [],
-    pools: (string | null)[] = [],
-    externalIds: (string | null)[] = [],
-    hashes: (string | null)[] = [];
-  const linkUsers: string[] = [],
-    linkRoles: string[] = [];
-  for (const user of users) {
-    const id = newId();
-    ids.push(id);
-    emails.push(normaliseEmail(user.email));
-    statuses.push(user.status ?? 'ACTIVE');
-    tenants.push(user.tenantId ?? null);
-    profiles.push(JSON.stringify(user.profile ?? {}));
-    metadata.push(JSON.stringify(user.metadata ?? {}));
-    pools.push(user.poolId ?? null);
-    externalIds.push(user.externalId ?? null);
-    hashes.push(user.passwordHash ?? null);
-    for (const roleId of new Set(user.roleIds ?? [])) {
-      linkUsers.push(id);
-      linkRoles.push(roleId);
-    }
-  }
-  const params = [ids, emails, statuses, tenants, profiles, metadata, pools, externalIds, hashes, linkUsers, linkRoles];
+  const ids = users.map(() => newId());
+  const links = users.flatMap((user, i) => [...new Set(user.roleIds ?? [])].map((roleId) => [ids[i]!, roleId] as const));
+  const params = [
+    ids,
+    users.map((user) => normaliseEmail(user.email)),
+    users.map((user) => user.status ?? 'ACTIVE'),
+    users.map((user) => user.tenantId ?? null),
+    users.map((user) => JSON.stringify(user.profile ?? {})),
+    users.map((user) => JSON.stringify(user.metadata ?? {})),
+    users.map((user) => user.poolId ?? null),
+    users.map((user) => user.externalId ?? null),
+    users.map((user) => user.passwordHash ?? null),
+    links.map(([userId]) => userId),
+    links.map(([, roleId]) => roleId),
+  ];
   const { rows } = await db.query<{ users: number; roles: number }>(STATEMENT, params);
   const inserted = rows[0]?.users ?? 0;
   return { inserted, skipped: users.length - inserted, roleLinks: rows[0]?.roles ?? 0 };
