@@ -1,4 +1,8 @@
 import { InitialSchema } from './20261124-initial-schema.js';
+import { SignInAndTokens } from './20261124-sign-in-and-tokens.js';
 
 // Every migration, in order. Explicit imports: no file globbing at runtime, same list under tsx, vitest and node.
-export const migrations = [{ name: '20261124-initial-schema', class: InitialSchema }];
+export const migrations = [
+  { name: '20261124-initial-schema', class: InitialSchema },
+  { name: '20261124-sign-in-and-tokens', class: SignInAndTokens },
+];

@@ -20,6 +20,9 @@ import { Sandbox } from '@tributary/sandbox';
 import { SecretBox } from './secrets/secret-box.js';
 import { resolveSecretKey } from './secrets/secret-key.js';
 import type { AppDeps } from './services.js';
+import { signInRouter } from './sign-in/routes.js';
+import { ACCESS_TOKEN_TTL_S, TokenService } from './tokens/token.service.js';
+import { SigningKeys } from './tokens/signing-keys.js';
 
 export interface StartOptions {
   config: Config;
@@ -33,6 +36,7 @@ export interface RunningApp {
   url: string;
   database: Database;
   deps: AppDeps;
+  keys: SigningKeys;
   /** Printed once by the entry point when this start created the first admin key. */
   bootstrapKey: string | undefined;
   close(): Promise<void>;
@@ -61,6 +65,8 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     const connector = new PoolConnector(sources, box, logger, { sandbox });
     const deps: AppDeps = { logger, sources, box, connector, sandbox, checkCode: scriptChecker(sandbox) };
     const bootstrapKey = await bootstrapAdminKey(database, config);
+    const keys = new SigningKeys(() => database.orm.em.fork(), box, ACCESS_TOKEN_TTL_S * 1000);
+    await withStartupLock(database.url, () => keys.ensure());
 
     const apollo = new ApolloServer<GraphQLContext>({
       schema: await adminSchema(),
@@ -70,17 +76,23 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
       plugins: [auditPlugin()],
     });
     await apollo.start();
-    const app = createHttpApp({ orm: database.orm, deps, apollo, logger });
+    // The issuer is the public URL when configured, else where this node listens (known after listen).
+    const issuer = { url: config.publicUrl ?? '' };
+    const tokens = new TokenService(keys, () => issuer.url, config.tokenAudience);
+    const routers = [signInRouter(database.orm, { connector, tokens, keys, logger })];
+    const app = createHttpApp({ orm: database.orm, deps, apollo, logger, routers });
     server = await new Promise<Server>((resolve, reject) => {
       const listening = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
     });
     const { port } = server.address() as AddressInfo;
     const url = `http://${config.host}:${port}`;
+    issuer.url ||= url;
     const running = server;
     return {
       url,
       database,
       deps,
+      keys,
       bootstrapKey,
       async close() {
         await new Promise<void>((resolve) => running.close(() => resolve()));

@@ -22,6 +22,8 @@ const EnvSchema = z.object({
   TRIBUTARY_BOOTSTRAP_ADMIN_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   TRIBUTARY_PLUGINS: csv,
   TRIBUTARY_REDIRECT_URIS: csv,
+  TRIBUTARY_PUBLIC_URL: z.url('must be a URL').optional(),
+  TRIBUTARY_TOKEN_AUDIENCE: z.string().min(1).default('tributary'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -40,6 +42,9 @@ export interface Config {
   plugins: string[];
   redirectUris: string[];
   logLevel: Env['LOG_LEVEL'];
+  /** The URL apps reach this service at: the tokens' `iss`. Defaults to the listening address. */
+  publicUrl: string | undefined;
+  tokenAudience: string;
 }
 
 export class ConfigError extends Error {
@@ -65,5 +70,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     plugins: env.TRIBUTARY_PLUGINS,
     redirectUris: env.TRIBUTARY_REDIRECT_URIS,
     logLevel: env.LOG_LEVEL,
+    publicUrl: env.TRIBUTARY_PUBLIC_URL?.replace(/\/$/, ''),
+    tokenAudience: env.TRIBUTARY_TOKEN_AUDIENCE,
   };
 }

@@ -4,6 +4,9 @@ import { UserPool } from '../pools/pool.entity.js';
 import { Prehook } from '../prehooks/prehook.entity.js';
 import { Role } from '../roles/role.entity.js';
 import { Tenant } from '../tenants/tenant.entity.js';
+import { SignInAttempt } from '../sign-in/sign-in-attempt.entity.js';
+import { RefreshToken } from '../tokens/refresh-token.entity.js';
+import { SigningKey } from '../tokens/signing-key.entity.js';
 import { User } from '../users/user.entity.js';
 
-export const entities = [Tenant, Role, User, UserPool, Prehook, AdminKey, AuditEvent];
+export const entities = [Tenant, Role, User, UserPool, Prehook, AdminKey, AuditEvent, SigningKey, RefreshToken, SignInAttempt];

@@ -2,10 +2,8 @@ import { SourceError, type ConnectionTestResult, type ExternalConnection, type F
 import type { Logger } from '../logger.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import { openSecrets } from './pool-config.js';
-import type { UserPool } from './pool.entity.js';
+import { DEFAULT_SOURCE_TIMEOUT_MS, type UserPool } from './pool.entity.js';
 import type { SourceRegistry } from './source-registry.js';
-
-export const DEFAULT_SOURCE_TIMEOUT_MS = 5000;
 
 type Connection = ExternalConnection | FederationConnection;
 
@@ -31,7 +29,7 @@ export class PoolConnector {
     if (!source) return Promise.reject(new SourceError('INVALID_CONFIG', `pool source "${pool.source}" is not installed`));
     const config = { ...pool.config, ...openSecrets(pool.sealedSecrets, this.box, pool.id) };
     const parsed = source.config.parse(config);
-    const timeoutMs = DEFAULT_SOURCE_TIMEOUT_MS;
+    const timeoutMs = pool.settings.timeoutMs ?? DEFAULT_SOURCE_TIMEOUT_MS;
     const context: SourceContext = {
       logger: this.logger.child({ pool: pool.id, source: source.key }),
       fetch: (input, init) => fetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) }),

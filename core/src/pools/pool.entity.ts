@@ -11,7 +11,11 @@ export interface PoolSettings {
   syncUserAttributes: boolean;
   jitMigration: boolean;
   tenantResolution: { mode: TenantResolutionMode; tenantId: string | null };
+  /** How long a sign-in waits for this pool's source before treating it as unavailable. */
+  timeoutMs?: number;
 }
+
+export const DEFAULT_SOURCE_TIMEOUT_MS = 5000;
 
 export const UserPoolSchema = defineEntity({
   name: 'UserPool',

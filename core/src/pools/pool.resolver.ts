@@ -1,6 +1,6 @@
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { GraphQLContext } from '../graphql/context.js';
-import type { UserPool } from './pool.entity.js';
+import { DEFAULT_SOURCE_TIMEOUT_MS, type UserPool } from './pool.entity.js';
 import { ConnectionTestResultType, CreateUserPoolInput, PoolSource, UpdateUserPoolInput, UserPoolType } from './pool.types.js';
 
 @Resolver(() => UserPoolType)
@@ -58,7 +58,7 @@ function present({ services }: GraphQLContext, pool: UserPool): UserPoolType {
     type: pool.type,
     source: pool.source,
     config: services.pools.view(pool),
-    settings: pool.settings,
+    settings: { ...pool.settings, timeoutMs: pool.settings.timeoutMs ?? DEFAULT_SOURCE_TIMEOUT_MS },
     position: pool.position,
     enabled: pool.enabled,
     createdAt: pool.createdAt,

@@ -6,7 +6,7 @@ import type { SecretBox } from '../secrets/secret-box.js';
 import { Tenant } from '../tenants/tenant.entity.js';
 import { User } from '../users/user.entity.js';
 import { maskedConfig, mergeConfigUpdate, openSecrets, splitConfig } from './pool-config.js';
-import { UserPool, type PoolSettings, type PoolType } from './pool.entity.js';
+import { DEFAULT_SOURCE_TIMEOUT_MS, UserPool, type PoolSettings, type PoolType } from './pool.entity.js';
 import type { PoolConnector } from './pool-connector.js';
 import type { SourceRegistry } from './source-registry.js';
 
@@ -14,6 +14,7 @@ export interface PoolSettingsInput {
   syncUserAttributes?: boolean | null;
   jitMigration?: boolean | null;
   tenantResolution?: { mode: PoolSettings['tenantResolution']['mode']; tenantId?: string | null } | null;
+  timeoutMs?: number | null;
 }
 
 export interface CreatePoolInput {
@@ -32,7 +33,12 @@ export interface PoolView {
   config: Record<string, unknown>;
 }
 
-const DEFAULT_SETTINGS: PoolSettings = { syncUserAttributes: false, jitMigration: false, tenantResolution: { mode: 'AUTO_CREATE', tenantId: null } };
+const DEFAULT_SETTINGS: PoolSettings = {
+  syncUserAttributes: false,
+  jitMigration: false,
+  tenantResolution: { mode: 'AUTO_CREATE', tenantId: null },
+  timeoutMs: DEFAULT_SOURCE_TIMEOUT_MS,
+};
 
 export class PoolService {
   constructor(
@@ -168,6 +174,7 @@ export class PoolService {
       tenantResolution: input?.tenantResolution
         ? { mode: input.tenantResolution.mode, tenantId: input.tenantResolution.tenantId ?? null }
         : current.tenantResolution,
+      timeoutMs: input?.timeoutMs ?? current.timeoutMs ?? DEFAULT_SOURCE_TIMEOUT_MS,
     };
     if (next.jitMigration && type === 'IDP_FEDERATION') {
       throw badInput('input.settings.jitMigration', 'just-in-time migration is not possible for IdP federation pools: users always sign in on the IdP');

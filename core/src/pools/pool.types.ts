@@ -20,6 +20,7 @@ export class PoolSettingsType {
   @Field(() => Boolean) syncUserAttributes!: boolean;
   @Field(() => Boolean, { description: 'Irreversible per user: a migrated user stays local.' }) jitMigration!: boolean;
   @Field(() => TenantResolution) tenantResolution!: TenantResolution;
+  @Field(() => Int, { description: 'How long a sign-in waits for the source, in ms.' }) timeoutMs!: number;
 }
 
 @ObjectType('UserPool')
@@ -53,7 +54,14 @@ export class ConnectionTestResultType {
 }
 
 const tenantResolution = z.object({ mode: z.enum(TENANT_RESOLUTION_MODES), tenantId: slug.nullish() }).nullish();
-const settings = z.object({ syncUserAttributes: z.boolean().nullish(), jitMigration: z.boolean().nullish(), tenantResolution }).nullish();
+const settings = z
+  .object({
+    syncUserAttributes: z.boolean().nullish(),
+    jitMigration: z.boolean().nullish(),
+    tenantResolution,
+    timeoutMs: z.number().int().min(100, 'must be at least 100').max(30_000, 'must be at most 30000').nullish(),
+  })
+  .nullish();
 
 @InputType()
 export class TenantResolutionInput {
@@ -66,6 +74,7 @@ export class PoolSettingsInput {
   @Field(() => Boolean, { nullable: true }) syncUserAttributes?: boolean | null;
   @Field(() => Boolean, { nullable: true }) jitMigration?: boolean | null;
   @Field(() => TenantResolutionInput, { nullable: true }) tenantResolution?: TenantResolutionInput | null;
+  @Field(() => Int, { nullable: true }) timeoutMs?: number | null;
 }
 
 @InputType()

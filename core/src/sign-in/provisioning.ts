@@ -1,0 +1,87 @@
+import type { Identity } from '@tributary/plugin-kit';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { newId } from '../ids.js';
+import { hashPassword } from '../passwords/verifier.js';
+import type { UserPool } from '../pools/pool.entity.js';
+import { Role } from '../roles/role.entity.js';
+import { TenantService } from '../tenants/tenant.service.js';
+import { User } from '../users/user.entity.js';
+
+/** Source-owned attributes as stored: the identity's profile plus whether the source verified the email. */
+const profileOf = (identity: Identity): Record<string, unknown> => ({ ...identity.profile, email_verified: identity.emailVerified });
+
+/** Local roles whose key equals a source role name; the others are reported, not created. */
+async function mapRoles(em: EntityManager, names: readonly string[] | undefined): Promise<{ roles: Role[]; unknown: string[] }> {
+  if (!names?.length) return { roles: [], unknown: [] };
+  const roles = await em.find(Role, { key: { $in: [...names] } });
+  const known = new Set(roles.map((role) => role.key));
+  return { roles, unknown: names.filter((name) => !known.has(name)) };
+}
+
+/** DESIGN §4 rule 4: the tenant of a new user, by the pool's mode. Never applied to existing users. */
+async function resolveTenant(em: EntityManager, pool: UserPool, identity: Identity, email: string): Promise<string | null> {
+  const { mode, tenantId } = pool.settings.tenantResolution;
+  const tenants = new TenantService(em);
+  if (mode === 'PREDEFINED') return tenantId;
+  if (mode === 'FROM_ATTRIBUTE') return identity.tenantId ? (await tenants.ensure(identity.tenantId)).id : null;
+  return (await tenants.create({ name: `${email}'s tenant` })).id;
+}
+
+export interface Provisioned {
+  user: User;
+  unknownRoles: string[];
+  created: boolean;
+}
+
+/**
+ * The first successful sign-in of a user a source knows: create them once. Concurrent first sign-ins
+ * race on the email's unique index; the losers read the winner's row.
+ */
+export async function provisionUser(em: EntityManager, pool: UserPool, identity: Identity, email: string, password: string): Promise<Provisioned> {
+  const { roles, unknown } = await mapRoles(em, identity.roles);
+  const migrate = pool.settings.jitMigration;
+  const tenantId = await resolveTenant(em, pool, identity, email);
+  const id = newId();
+  const inserted = await em.getConnection().execute<{ id: string }[]>(
+    `insert into users (id, email, status, tenant_id, profile, metadata, pool_id, migrated_from_id, external_id, password_hash, migrated_at, created_at, updated_at)
+     values (?, ?, 'ACTIVE', ?, ?, '{}', ?, ?, ?, ?, ?, now(), now()) on conflict (email) do nothing returning id`,
+    [
+      id,
+      email,
+      tenantId,
+      JSON.stringify(profileOf(identity)),
+      migrate ? null : pool.id,
+      migrate ? pool.id : null,
+      identity.externalId,
+      migrate ? await hashPassword(password) : null,
+      migrate ? new Date() : null,
+    ],
+  );
+  if (inserted.length && roles.length) {
+    await em.getConnection().execute(
+      `insert into user_roles (user_id, role_id) values ${roles.map(() => '(?, ?)').join(', ')} on conflict do nothing`,
+      roles.flatMap((role) => [id, role.id]),
+    );
+  }
+  const user = await em.findOneOrFail(User, { email }, { populate: ['pool', 'roles', 'tenant'], refresh: true });
+  return { user, unknownRoles: unknown, created: inserted.length > 0 };
+}
+
+/** Just-in-time migration of a known user: from now on the user is local (irreversible). */
+export async function migrateUser(em: EntityManager, user: User, pool: UserPool, identity: Identity, password: string): Promise<void> {
+  user.passwordHash = await hashPassword(password);
+  user.pool = null;
+  user.migratedFrom = pool;
+  user.migratedAt = new Date();
+  user.profile = profileOf(identity);
+  await em.flush();
+}
+
+/** Sync: the source owns profile and roles, refreshed at every sign-in (the tenant stays: new users only). */
+export async function syncUser(em: EntityManager, user: User, identity: Identity): Promise<string[]> {
+  const { roles, unknown } = await mapRoles(em, identity.roles);
+  user.profile = profileOf(identity);
+  if (identity.roles) user.roles.set(roles);
+  await em.flush();
+  return unknown;
+}

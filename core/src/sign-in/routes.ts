@@ -1,0 +1,60 @@
+import express, { type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { Orm } from '../db/orm.js';
+import { InvalidGrant, type TokenService } from '../tokens/token.service.js';
+import type { SigningKeys } from '../tokens/signing-keys.js';
+import { User } from '../users/user.entity.js';
+import { SignInError } from './errors.js';
+import { SignInService, subjectOf, type SignInDeps } from './sign-in.service.js';
+
+const SignInBody = z.object({
+  email: z.string().min(1).max(254),
+  password: z.string().min(1).max(1024),
+});
+const RefreshBody = z.object({ grant_type: z.literal('refresh_token'), refresh_token: z.string().min(1).max(200) });
+
+/** The end-user HTTP API of DESIGN §4 (kept names): sign-in, token refresh, JWKS. */
+export function signInRouter(orm: Orm, deps: SignInDeps & { keys: SigningKeys; tokens: TokenService }): express.Router {
+  const router = express.Router();
+  const body = [express.json({ limit: '16kb' }), express.urlencoded({ extended: false, limit: '16kb' })];
+
+  router.post('/auth/sign-in', ...body, async (req: Request, res: Response) => {
+    const parsed = SignInBody.safeParse(req.body);
+    if (!parsed.success) return void fail(res, new SignInError('invalid_request', `${parsed.error.issues[0]!.path.join('.') || 'body'}: is required`));
+    try {
+      const tokens = await new SignInService(orm.em.fork(), deps).signIn({ ...parsed.data, ip: req.ip ?? req.socket.remoteAddress ?? 'unknown' });
+      res.set('Cache-Control', 'no-store').json(tokens);
+    } catch (error) {
+      if (!(error instanceof SignInError)) throw error;
+      fail(res, error);
+    }
+  });
+
+  router.post('/auth/token', ...body, async (req: Request, res: Response) => {
+    if (req.body?.grant_type !== 'refresh_token') {
+      return void res.status(400).json({ error: 'unsupported_grant_type', error_description: 'grant_type must be refresh_token' });
+    }
+    const parsed = RefreshBody.safeParse(req.body);
+    if (!parsed.success) return void res.status(400).json({ error: 'invalid_request', error_description: 'refresh_token is required' });
+    const em = orm.em.fork();
+    try {
+      const spent = await deps.tokens.redeem(em, parsed.data.refresh_token);
+      const user = await em.findOne(User, { id: spent.userId }, { populate: ['roles', 'tenant'] });
+      if (!user || user.status !== 'ACTIVE') throw new InvalidGrant('the user can no longer sign in');
+      res.set('Cache-Control', 'no-store').json(await deps.tokens.issue(em, subjectOf(user, spent.pool, spent.amr), spent.familyId));
+    } catch (error) {
+      if (!(error instanceof InvalidGrant)) throw error;
+      res.status(400).json({ error: 'invalid_grant', error_description: error.message });
+    }
+  });
+
+  router.get('/.well-known/jwks.json', async (_req, res) => {
+    res.set('Cache-Control', 'public, max-age=300').json(await deps.keys.jwks());
+  });
+  return router;
+}
+
+function fail(res: Response, error: SignInError): void {
+  if (error.extra.retryAfterSeconds) res.set('Retry-After', String(error.extra.retryAfterSeconds));
+  res.status(error.status).json({ error: error.code, error_description: error.message });
+}

@@ -1,0 +1,167 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { AuditLog } from '../audit/audit.service.js';
+import type { Logger } from '../logger.js';
+import { burnDummyVerification, hashPassword, verifyPassword } from '../passwords/verifier.js';
+import type { PoolConnector } from '../pools/pool-connector.js';
+import { UserPool } from '../pools/pool.entity.js';
+import type { TokenService, TokenSet, TokenSubject } from '../tokens/token.service.js';
+import { User } from '../users/user.entity.js';
+import { normaliseEmail } from '../users/user.service.js';
+import { invalidCredentials, SignInError } from './errors.js';
+import { migrateUser, provisionUser, syncUser } from './provisioning.js';
+import { authenticateWithPool } from './source-call.js';
+import { Throttle } from './throttle.js';
+
+export interface SignInRequest {
+  email: string;
+  password: string;
+  ip: string;
+}
+
+export interface SignInDeps {
+  connector: PoolConnector;
+  tokens: TokenService;
+  logger: Logger;
+}
+
+interface Verified {
+  user: User;
+  /** The `pool` claim: the pool whose source checked the password, or `local`. */
+  via: string;
+  details: Record<string, unknown>;
+}
+
+/** DESIGN §4: the local store first, then the user's own pool, or for a new user the pools in order. */
+export class SignInService {
+  private readonly throttle: Throttle;
+  private readonly audit: AuditLog;
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly deps: SignInDeps,
+  ) {
+    this.throttle = new Throttle(em);
+    this.audit = new AuditLog(em, deps.logger);
+  }
+
+  async signIn(request: SignInRequest): Promise<TokenSet> {
+    const started = performance.now();
+    const email = normaliseEmail(request.email);
+    const wait = await this.throttle.retryAfter(email, request.ip);
+    if (wait > 0) {
+      await this.record(email, null, 'too_many_attempts', started, { ip: request.ip });
+      throw new SignInError('too_many_attempts', 'too many failed attempts; try again later', { retryAfterSeconds: wait });
+    }
+    let verified: Verified;
+    try {
+      const user = await this.em.findOne(User, { email }, { populate: ['pool', 'roles', 'tenant'] });
+      if (user && !user.pool) verified = await this.local(user, request.password);
+      else if (user) verified = await this.external(user, user.pool!, email, request.password);
+      else verified = await this.firstSignIn(email, request.password);
+    } catch (error) {
+      const code = error instanceof SignInError ? error.code : 'error';
+      if (code === 'invalid_credentials') await this.throttle.recordFailure(email, request.ip);
+      const reason = error instanceof SignInError ? error.extra : {};
+      await this.record(email, null, code, started, { ip: request.ip, ...reason, ...(error as { details?: object }).details });
+      throw error;
+    }
+    const { user, via } = verified;
+    user.lastSignInAt = new Date();
+    await this.em.flush();
+    await this.throttle.recordSuccess(email, request.ip);
+    await this.record(email, user.id, 'ok', started, { ip: request.ip, pool: via, ...verified.details });
+    return this.deps.tokens.issue(this.em, subjectOf(user, via));
+  }
+
+  /** Rule 1: a local user (native or migrated); no source is called. */
+  private async local(user: User, password: string): Promise<Verified> {
+    if (!user.passwordHash) {
+      await burnDummyVerification(password);
+      throw invalidCredentials();
+    }
+    const { ok, needsRehash } = await verifyPassword(user.passwordHash, password);
+    if (!ok) throw invalidCredentials();
+    assertActive(user);
+    if (needsRehash) user.passwordHash = await hashPassword(password);
+    return { user, via: 'local', details: needsRehash ? { rehashed: true } : {} };
+  }
+
+  /** Rule 2: a known user of an external pool is checked against that pool only. */
+  private async external(user: User, pool: UserPool, email: string, password: string): Promise<Verified> {
+    if (!pool.enabled) throw withDetails(new SignInError('source_unavailable', 'the user’s pool is disabled'), { pool: pool.id, reason: 'pool disabled' });
+    const outcome = await authenticateWithPool(this.deps.connector, pool, { email, password });
+    if (outcome.kind === 'unavailable') {
+      throw withDetails(new SignInError('source_unavailable', 'the user’s identity source cannot be reached; try again later'), { pool: pool.id, ...outcome });
+    }
+    if (outcome.kind !== 'accepted') throw withDetails(invalidCredentials(), { pool: pool.id, ...outcome });
+    assertActive(user);
+    let details: Record<string, unknown> = {};
+    if (pool.settings.jitMigration) {
+      await migrateUser(this.em, user, pool, outcome.identity, password);
+      details = { migrated: true };
+    } else if (pool.settings.syncUserAttributes) {
+      details = { synced: true, unknownRoles: await syncUser(this.em, user, outcome.identity) };
+    }
+    return { user, via: pool.id, details };
+  }
+
+  /** Rule 3: an unknown user; the enabled external pools in order, the first acceptance wins. */
+  private async firstSignIn(email: string, password: string): Promise<Verified> {
+    const pools = await this.em.find(UserPool, { type: 'EXTERNAL', enabled: true }, { orderBy: { position: 'asc', id: 'asc' } });
+    const skipped: Record<string, unknown>[] = [];
+    for (const pool of pools) {
+      const outcome = await authenticateWithPool(this.deps.connector, pool, { email, password });
+      if (outcome.kind === 'unavailable') {
+        skipped.push({ pool: pool.id, code: outcome.code, reason: outcome.reason });
+        continue;
+      }
+      if (outcome.kind === 'refused') throw withDetails(invalidCredentials(), { pool: pool.id, ...outcome, skipped });
+      if (outcome.kind === 'rejected') continue;
+      if (normaliseEmail(outcome.identity.email) !== email) {
+        skipped.push({ pool: pool.id, code: 'BAD_RESPONSE', reason: 'the source answered for another email' });
+        continue;
+      }
+      const { user, unknownRoles, created } = await provisionUser(this.em, pool, outcome.identity, email, password);
+      const owner = user.pool?.id ?? user.migratedFrom?.id;
+      if (owner !== pool.id) throw withDetails(invalidCredentials(), { pool: pool.id, reason: 'the email belongs to another pool' });
+      assertActive(user);
+      return { user, via: pool.id, details: { created, migrated: pool.settings.jitMigration, unknownRoles, skipped } };
+    }
+    // Nobody accepted: spend what a local check spends, so a miss does not answer faster than a wrong password.
+    await burnDummyVerification(password);
+    if (skipped.length) throw withDetails(new SignInError('source_unavailable', 'an identity source cannot be reached; try again later'), { skipped });
+    throw invalidCredentials();
+  }
+
+  private record(email: string, userId: string | null, outcome: string, started: number, details: Record<string, unknown>): Promise<void> {
+    return this.audit.record({
+      actor: userId ? `user:${userId}` : 'anonymous',
+      action: 'sign-in',
+      target: email,
+      outcome,
+      details: { ...details, durationMs: Math.round(performance.now() - started) },
+    });
+  }
+}
+
+function assertActive(user: User): void {
+  if (user.status === 'DISABLED') throw new SignInError('access_denied', 'the account is disabled');
+  if (user.status === 'PENDING_ACTIVATION') throw new SignInError('access_denied', 'the account is not activated yet');
+}
+
+function withDetails(error: SignInError, details: Record<string, unknown>): SignInError {
+  return Object.assign(error, { details });
+}
+
+export function subjectOf(user: User, via: string, amr: string[] = ['pwd']): TokenSubject {
+  return {
+    userId: user.id,
+    email: user.email,
+    emailVerified: user.profile.email_verified === true,
+    tenantId: user.tenant?.id ?? null,
+    roles: user.roles.getItems().map((role) => role.key),
+    profile: user.profile,
+    pool: via,
+    amr,
+  };
+}

@@ -1,0 +1,44 @@
+import { SourceError, type Credentials, type ExternalConnection, type Identity } from '@tributary/plugin-kit';
+import { z } from 'zod';
+import { withTimeout, type PoolConnector } from '../pools/pool-connector.js';
+import type { UserPool } from '../pools/pool.entity.js';
+
+/** What a source may hand back; anything else is garbage and the source counts as unavailable. */
+const IdentityShape = z.object({
+  externalId: z.string().min(1).max(255),
+  email: z.string().min(3).max(254),
+  emailVerified: z.boolean(),
+  profile: z.record(z.string(), z.unknown()),
+  tenantId: z.string().min(1).max(255).nullish(),
+  roles: z.array(z.string().max(255)).max(1000).optional(),
+  disabled: z.boolean().optional(),
+});
+
+export type SourceOutcome =
+  | { kind: 'accepted'; identity: Identity }
+  | { kind: 'rejected' }
+  /** The source answered but refused for a reason of its own (disabled, must change password). */
+  | { kind: 'refused'; reason: string }
+  /** Down, slow, throttling or garbage: we cannot tell whether the credentials are good. */
+  | { kind: 'unavailable'; code: string; reason: string };
+
+/**
+ * Calls one pool's source with its timeout and turns everything it can do (answer, throw, hang,
+ * return garbage) into an outcome. Nothing a source does escapes as an exception.
+ */
+export async function authenticateWithPool(connector: PoolConnector, pool: UserPool, credentials: Credentials): Promise<SourceOutcome> {
+  try {
+    const connection = (await connector.connect(pool)) as ExternalConnection;
+    if (typeof connection.authenticate !== 'function') return { kind: 'unavailable', code: 'UNSUPPORTED', reason: 'the source cannot check passwords' };
+    const answer = await withTimeout(connection.authenticate(credentials), pool.settings.timeoutMs ?? 5000);
+    if (answer === null) return { kind: 'rejected' };
+    const parsed = IdentityShape.safeParse(answer);
+    if (!parsed.success) return { kind: 'unavailable', code: 'BAD_RESPONSE', reason: 'the source returned an identity of the wrong shape' };
+    if (parsed.data.disabled) return { kind: 'refused', reason: 'the source says the account is disabled' };
+    return { kind: 'accepted', identity: parsed.data };
+  } catch (error) {
+    if (error instanceof SourceError && error.code === 'REJECTED') return { kind: 'refused', reason: error.message };
+    if (error instanceof SourceError) return { kind: 'unavailable', code: error.code, reason: error.message };
+    return { kind: 'unavailable', code: 'BAD_RESPONSE', reason: 'the source failed unexpectedly' };
+  }
+}

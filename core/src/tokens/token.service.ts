@@ -1,0 +1,101 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { SignJWT } from 'jose';
+import { newId } from '../ids.js';
+import { SIGNING_ALGORITHM, type SigningKeys } from './signing-keys.js';
+
+export const ACCESS_TOKEN_TTL_S = 15 * 60;
+export const REFRESH_TOKEN_TTL_S = 30 * 24 * 3600;
+
+/** What a token says about its user; assembled by sign-in from the user row. */
+export interface TokenSubject {
+  userId: string;
+  email: string;
+  emailVerified: boolean;
+  tenantId: string | null;
+  roles: string[];
+  profile: Record<string, unknown>;
+  /** The pool whose source verified the credentials in this sign-in, or `local`. */
+  pool: string;
+  amr: string[];
+  /** Extra claims from beforeTokenIssue prehooks; never overriding reserved ones. */
+  claims?: Record<string, unknown>;
+}
+
+export interface TokenSet {
+  access_token: string;
+  id_token: string;
+  refresh_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+}
+
+export class InvalidGrant extends Error {
+  override readonly name = 'InvalidGrant';
+}
+
+const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
+const PROFILE_CLAIMS = ['name', 'given_name', 'family_name', 'picture', 'locale', 'phone_number'];
+
+export class TokenService {
+  constructor(
+    private readonly keys: SigningKeys,
+    private readonly issuer: () => string,
+    private readonly audience: string,
+  ) {}
+
+  async issue(em: EntityManager, subject: TokenSubject, familyId: string = newId()): Promise<TokenSet> {
+    const { kid, key } = await this.keys.active();
+    const now = Math.floor(Date.now() / 1000);
+    const sign = (claims: Record<string, unknown>) =>
+      new SignJWT(claims)
+        .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid, typ: 'JWT' })
+        .setIssuer(this.issuer())
+        .setAudience(this.audience)
+        .setSubject(subject.userId)
+        .setIssuedAt(now)
+        .setExpirationTime(now + ACCESS_TOKEN_TTL_S)
+        .sign(key);
+    const reserved = { email: subject.email, tenant_id: subject.tenantId, roles: subject.roles, pool: subject.pool, amr: subject.amr };
+    const profile = Object.fromEntries(PROFILE_CLAIMS.filter((claim) => subject.profile[claim] !== undefined).map((claim) => [claim, subject.profile[claim]]));
+    const [accessToken, idToken] = await Promise.all([
+      sign({ ...subject.claims, ...reserved, jti: newId() }),
+      sign({ ...profile, ...reserved, email_verified: subject.emailVerified, auth_time: now }),
+    ]);
+    const refreshToken = `rt_${randomBytes(32).toString('base64url')}`;
+    await em
+      .getConnection()
+      .execute(
+        'insert into refresh_tokens (id, family_id, user_id, token_hash, pool, amr, expires_at, created_at) values (?, ?, ?, ?, ?, ?, now() + make_interval(secs => ?), now())',
+        [newId(), familyId, subject.userId, hashToken(refreshToken), subject.pool, JSON.stringify(subject.amr), REFRESH_TOKEN_TTL_S],
+      );
+    return { access_token: accessToken, id_token: idToken, refresh_token: refreshToken, token_type: 'Bearer', expires_in: ACCESS_TOKEN_TTL_S };
+  }
+
+  /**
+   * Spends a refresh token: one atomic update marks it used, so two concurrent uses cannot both
+   * win. A token that was already used is a replay: its whole family is revoked.
+   */
+  async redeem(em: EntityManager, token: string): Promise<{ userId: string; familyId: string; pool: string; amr: string[] }> {
+    const connection = em.getConnection();
+    const hash = hashToken(token);
+    const [spent] = await connection.execute<{ user_id: string; family_id: string; pool: string; amr: unknown }[]>(
+      `update refresh_tokens set used_at = now() where token_hash = ? and used_at is null and revoked_at is null and expires_at > now()
+       returning user_id, family_id, pool, amr`,
+      [hash],
+    );
+    if (spent) {
+      const amr = typeof spent.amr === 'string' ? (JSON.parse(spent.amr) as string[]) : (spent.amr as string[]);
+      return { userId: spent.user_id, familyId: spent.family_id, pool: spent.pool, amr };
+    }
+    const [known] = await connection.execute<{ family_id: string; used_at: Date | null }[]>(
+      'select family_id, used_at from refresh_tokens where token_hash = ?',
+      [hash],
+    );
+    if (known?.used_at) {
+      await connection.execute('update refresh_tokens set revoked_at = now() where family_id = ? and revoked_at is null', [known.family_id]);
+      throw new InvalidGrant('refresh token reused: every token of its sign-in has been revoked');
+    }
+    throw new InvalidGrant('refresh token is invalid, expired or revoked');
+  }
+}
