@@ -4,10 +4,15 @@ import { AdminKeyService } from './admin-keys/admin-key.service.js';
 import { loadConfig } from './config.js';
 import { openDatabase } from './db/database.js';
 import { createLogger } from './logger.js';
+import { SecretBox } from './secrets/secret-box.js';
+import { resolveSecretKey } from './secrets/secret-key.js';
+import { SigningKeys } from './tokens/signing-keys.js';
+import { ACCESS_TOKEN_TTL_S } from './tokens/token.service.js';
 
 const USAGE = `usage:
   pnpm tributary admin-key create --name NAME   print a new admin key (once; only its hash is stored)
-  pnpm tributary migrate                        apply pending database migrations`;
+  pnpm tributary migrate                        apply pending database migrations
+  pnpm tributary keys rotate                    add a new token signing key; the old one stays published until its tokens expire`;
 
 const { positionals, values } = parseArgs({ allowPositionals: true, options: { name: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
 const command = positionals.join(' ');
@@ -19,7 +24,7 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return values.help ? 0 : 2;
   }
-  if (command !== 'admin-key create' && command !== 'migrate') {
+  if (!['admin-key create', 'migrate', 'keys rotate'].includes(command)) {
     console.error(`unknown command "${command}"\n${USAGE}`);
     return 2;
   }
@@ -31,6 +36,10 @@ async function main(): Promise<number> {
   try {
     if (command === 'migrate') {
       console.log('database schema is up to date');
+    } else if (command === 'keys rotate') {
+      const box = new SecretBox(resolveSecretKey(config, logger));
+      const kid = await new SigningKeys(() => database.orm.em.fork(), box, ACCESS_TOKEN_TTL_S * 1000).rotate();
+      console.log(`new signing key ${kid} is active; the previous key stays in the JWKS for ${ACCESS_TOKEN_TTL_S / 60} minutes`);
     } else {
       const { key } = await new AdminKeyService(database.orm.em.fork()).create(values.name!.trim());
       console.log(key);

@@ -15,6 +15,7 @@ export interface GraphQLResponse<T = Record<string, any>> {
 export interface TestServer {
   url: string;
   adminKey: string;
+  secretKey: string;
   app: RunningApp;
   databaseUrl: string;
   /** POST /graphql with the admin key (or `key`, or none with `key: null`). */
@@ -27,17 +28,21 @@ export interface TestServer {
 export interface TestServerOptions {
   sources?: PoolSource[];
   env?: Record<string, string>;
+  /** Another node on the same database (and secrets key) as this server. */
+  sameDatabaseAs?: TestServer;
 }
 
 /** The one way tests start Tributary: the real server over HTTP, on a fresh database of its own. */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
-  const database = await createDatabase(inject('pgAdminUrl'));
-  const adminKey = `trb_admin_${randomBytes(32).toString('base64url')}`;
+  const peer = options.sameDatabaseAs;
+  const database = peer ? { url: peer.databaseUrl, drop: async () => undefined } : await createDatabase(inject('pgAdminUrl'));
+  const adminKey = peer?.adminKey ?? `trb_admin_${randomBytes(32).toString('base64url')}`;
+  const secretKey = peer?.secretKey ?? randomBytes(32).toString('base64');
   const config = loadConfig({
     NODE_ENV: 'test',
     PORT: '0',
     DATABASE_URL: database.url,
-    TRIBUTARY_SECRET_KEY: randomBytes(32).toString('base64'),
+    TRIBUTARY_SECRET_KEY: secretKey,
     TRIBUTARY_BOOTSTRAP_ADMIN_KEY: adminKey,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...options.env,
@@ -56,6 +61,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   return {
     url: app.url,
     adminKey,
+    secretKey,
     app,
     databaseUrl: database.url,
     gql,

@@ -1,0 +1,171 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import bcrypt from 'bcryptjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { firebaseScrypt, formatFirebaseScryptHash } from '../../core/src/passwords/firebase-scrypt.js';
+import { ok, startTestServer, type TestServer } from '../support/server.js';
+import { auditOf, refresh, signIn, verifyToken } from '../support/sign-in.js';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+  ok(await server.gql('mutation { createTenant(input: { id: "acme", name: "Acme" }) { id } }'));
+  ok(await server.gql('mutation { createRole(input: { key: "admin", name: "Admin" }) { id } }'));
+  ok(
+    await server.gql(
+      'mutation { createUser(input: { email: "ann@acme.test", password: "ann-password-1", tenantId: "acme", roleKeys: ["admin"], profile: { name: "Ann" } }) { id } }',
+    ),
+  );
+});
+afterAll(() => server.close());
+
+describe('local sign-in', () => {
+  it('signs in a local user and issues tokens an app can verify with the JWKS', async () => {
+    const response = await signIn(server, ' ANN@acme.test ', 'ann-password-1');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(response.body).toMatchObject({ token_type: 'Bearer', expires_in: 900 });
+    const access = await verifyToken(server, response.body.access_token);
+    expect(access).toMatchObject({ email: 'ann@acme.test', tenant_id: 'acme', roles: ['admin'], pool: 'local', amr: ['pwd'] });
+    const [user] = await server.sql<{ id: string; last_sign_in_at: Date | null }>("select id, last_sign_in_at from users where email = 'ann@acme.test'");
+    expect(access.sub).toBe(user!.id);
+    expect(user!.last_sign_in_at).not.toBeNull();
+    const id = await verifyToken(server, response.body.id_token);
+    expect(id).toMatchObject({ sub: user!.id, email: 'ann@acme.test', name: 'Ann', email_verified: false });
+    expect(response.body.refresh_token).toMatch(/^rt_/);
+  });
+
+  it('answers a wrong password and an unknown email the same way, in comparable time', async () => {
+    const wrong = await signIn(server, 'ann@acme.test', 'not-her-password');
+    const unknown = await signIn(server, 'nobody@acme.test', 'whatever-password');
+    expect(wrong.status).toBe(401);
+    expect(unknown.status).toBe(401);
+    expect(wrong.body).toEqual(unknown.body);
+    expect(wrong.body.error).toBe('invalid_credentials');
+    const time = async (email: string) => {
+      const started = performance.now();
+      await signIn(server, email, 'another-wrong-pw');
+      return performance.now() - started;
+    };
+    const known: number[] = [];
+    const missing: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      known.push(await time(`timing-known@acme.test`));
+      missing.push(await time(`timing-missing-${i}@acme.test`));
+    }
+    // Both paths verify one argon2id hash: a miss must not answer an order of magnitude faster.
+    const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+    expect(median(missing)).toBeGreaterThan(median(known) / 3);
+  });
+
+  it('refuses a disabled user only after the right password', async () => {
+    ok(await server.gql('mutation { createUser(input: { email: "off@acme.test", password: "off-password-1", status: DISABLED }) { id } }'));
+    expect((await signIn(server, 'off@acme.test', 'wrong-password')).status).toBe(401);
+    const right = await signIn(server, 'off@acme.test', 'off-password-1');
+    expect(right.status).toBe(403);
+    expect(right.body.error).toBe('access_denied');
+  });
+
+  it('refuses malformed requests with 400', async () => {
+    const response = await fetch(`${server.url}/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"email":"a@b.c"}' });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: string }).error).toBe('invalid_request');
+  });
+
+  it('verifies imported bcrypt and Firebase scrypt hashes, then rehashes them to argon2id', async () => {
+    const bcryptHash = await bcrypt.hash('imported-bcrypt-1', 8);
+    const params = { rounds: 8, memCost: 14, saltSeparator: 'Bw==', signerKey: Buffer.from('firebase-signer-key-for-tests-0123456789').toString('base64') };
+    const salt = Buffer.from('salty-salt');
+    const scryptHash = formatFirebaseScryptHash(params, salt.toString('base64'), firebaseScrypt('imported-scrypt-1', salt, params).toString('base64'));
+    for (const [email, hash, password] of [
+      ['bcrypt@import.test', bcryptHash, 'imported-bcrypt-1'],
+      ['scrypt@import.test', scryptHash, 'imported-scrypt-1'],
+    ]) {
+      await server.sql(
+        "insert into users (id, email, status, profile, metadata, password_hash, created_at, updated_at) values (gen_random_uuid(), ?, 'ACTIVE', '{}', '{}', ?, now(), now())",
+        [email, hash],
+      );
+      expect((await signIn(server, email!, 'wrong-password-x')).status).toBe(401);
+      expect((await signIn(server, email!, password!)).status).toBe(200);
+      const [row] = await server.sql<{ password_hash: string }>('select password_hash from users where email = ?', [email]);
+      expect(row!.password_hash).toMatch(/^\$argon2id\$/);
+      expect((await signIn(server, email!, password!)).status).toBe(200);
+    }
+  });
+
+  it('records every outcome in the audit log, never the password', async () => {
+    await signIn(server, 'audit@acme.test', 'audit-secret-password');
+    const events = await auditOf(server, 'ann@acme.test');
+    expect(events.map((event) => event.outcome)).toEqual(expect.arrayContaining(['ok', 'invalid_credentials']));
+    expect(events[0]!.details).toMatchObject({ pool: 'local' });
+    expect(typeof events[0]!.details.durationMs).toBe('number');
+    const all = JSON.stringify(await server.sql('select * from audit_events'));
+    expect(all).not.toContain('audit-secret-password');
+    expect(all).not.toContain('ann-password-1');
+  });
+});
+
+describe('refresh tokens', () => {
+  it('rotates on use; reuse of a rotated token revokes the whole family', async () => {
+    const first = (await signIn(server, 'ann@acme.test', 'ann-password-1')).body;
+    const second = await refresh(server, first.refresh_token);
+    expect(second.status).toBe(200);
+    expect(second.body.refresh_token).not.toBe(first.refresh_token);
+    expect(await verifyToken(server, second.body.access_token)).toMatchObject({ email: 'ann@acme.test', pool: 'local', amr: ['pwd'] });
+    const replay = await refresh(server, first.refresh_token);
+    expect(replay.status).toBe(400);
+    expect(replay.body.error).toBe('invalid_grant');
+    // The thief's replay also kills the legitimate holder's newer token.
+    expect((await refresh(server, second.body.refresh_token)).status).toBe(400);
+    const rows = await server.sql<{ token_hash: string }>('select token_hash from refresh_tokens');
+    expect(JSON.stringify(rows)).not.toContain(first.refresh_token);
+  });
+
+  it('refuses unknown tokens and other grant types', async () => {
+    expect((await refresh(server, 'rt_forged')).body.error).toBe('invalid_grant');
+    const response = await fetch(`${server.url}/auth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"grant_type":"password"}',
+    });
+    expect(response.status).toBe(400);
+  });
+
+  it('two concurrent uses of one refresh token: one wins', async () => {
+    const { refresh_token } = (await signIn(server, 'ann@acme.test', 'ann-password-1')).body;
+    const results = await Promise.all([refresh(server, refresh_token), refresh(server, refresh_token)]);
+    expect(results.filter((result) => result.status === 200)).toHaveLength(1);
+  });
+});
+
+describe('signing keys', () => {
+  it('keys rotate adds a key; tokens of the old key stay verifiable', async () => {
+    const before = (await signIn(server, 'ann@acme.test', 'ann-password-1')).body;
+    const oldKid = JSON.parse(Buffer.from(before.access_token.split('.')[0], 'base64url').toString()).kid;
+    const { stdout } = await promisify(execFile)('node', ['--no-node-snapshot', '--import', 'tsx', 'core/src/cli.ts', 'keys', 'rotate'], {
+      cwd: new URL('../..', import.meta.url).pathname,
+      env: { ...process.env, DATABASE_URL: server.databaseUrl, TRIBUTARY_SECRET_KEY: server.secretKey, LOG_LEVEL: 'silent' },
+    });
+    expect(stdout).toMatch(/new signing key/);
+    // A node sees the rotation within its cache time; a fresh node sees it at once.
+    const node = await startTestServer({ sameDatabaseAs: server });
+    try {
+      const jwks = (await (await fetch(`${node.url}/.well-known/jwks.json`)).json()) as { keys: { kid: string; d?: string }[] };
+      expect(jwks.keys).toHaveLength(2);
+      expect(jwks.keys.every((key) => key.d === undefined)).toBe(true);
+      const after = (await signIn(node, 'ann@acme.test', 'ann-password-1')).body;
+      const newKid = JSON.parse(Buffer.from(after.access_token.split('.')[0], 'base64url').toString()).kid;
+      expect(newKid).not.toBe(oldKid);
+      const verifyAgainst = async (token: string) => {
+        const { createLocalJWKSet, jwtVerify } = await import('jose');
+        return jwtVerify(token, createLocalJWKSet(jwks as never));
+      };
+      await expect(verifyAgainst(before.access_token)).resolves.toBeTruthy();
+      await expect(verifyAgainst(after.access_token)).resolves.toBeTruthy();
+    } finally {
+      await node.close();
+    }
+    const [row] = await server.sql<{ sealed_private_jwk: string }>('select sealed_private_jwk from signing_keys limit 1');
+    expect(row!.sealed_private_jwk).toMatch(/^v1:/);
+  });
+});

@@ -1,0 +1,42 @@
+import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
+import type { TestServer } from './server.js';
+import { ok } from './server.js';
+
+export interface SignInResponse {
+  status: number;
+  headers: Headers;
+  body: Record<string, any>;
+}
+
+export async function signIn(server: TestServer, email: string, password: string): Promise<SignInResponse> {
+  const response = await fetch(`${server.url}/auth/sign-in`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, any> };
+}
+
+export async function refresh(server: TestServer, refreshToken: string): Promise<SignInResponse> {
+  const response = await fetch(`${server.url}/auth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }),
+  });
+  return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, any> };
+}
+
+/** Verifies a token the way an app would: against the published JWKS, issuer and audience. */
+export async function verifyToken(server: TestServer, token: string): Promise<JWTPayload & Record<string, any>> {
+  const jwks = createRemoteJWKSet(new URL(`${server.url}/.well-known/jwks.json`), { cacheMaxAge: 0 });
+  const { payload } = await jwtVerify(token, jwks, { issuer: server.url, audience: 'tributary' });
+  return payload as JWTPayload & Record<string, any>;
+}
+
+export async function createPool(server: TestServer, input: Record<string, unknown>): Promise<string> {
+  return ok(await server.gql('mutation($input: CreateUserPoolInput!) { createUserPool(input: $input) { id } }', { input })).createUserPool.id;
+}
+
+export async function auditOf(server: TestServer, email: string): Promise<{ outcome: string; details: Record<string, any> }[]> {
+  return server.sql("select outcome, details from audit_events where action = 'sign-in' and target = ? order by created_at, id", [email]);
+}
