@@ -1,4 +1,11 @@
-import { SourceError, type ConnectionTestResult, type ExternalConnection, type FederationConnection, type SourceContext } from '@tributary/plugin-kit';
+import {
+  SourceError,
+  SourceUnavailable,
+  type ConnectionTestResult,
+  type ExternalConnection,
+  type FederationConnection,
+  type SourceContext,
+} from '@tributary/plugin-kit';
 import type { Logger } from '../logger.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import { openSecrets } from './pool-config.js';
@@ -32,7 +39,7 @@ export class PoolConnector {
     const timeoutMs = pool.settings.timeoutMs ?? DEFAULT_SOURCE_TIMEOUT_MS;
     const context: SourceContext = {
       logger: this.logger.child({ pool: pool.id, source: source.key }),
-      fetch: (input, init) => fetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) }),
+      fetch: (input, init) => sourceFetch(input, init, timeoutMs),
       timeoutMs,
       now: () => new Date(),
       services: this.services,
@@ -82,4 +89,15 @@ export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
       },
     );
   });
+}
+
+/** fetch with the pool's timeout, as the kit promises: transport failures become SourceUnavailable. */
+async function sourceFetch(input: string | URL | Request, init: RequestInit | undefined, timeoutMs: number): Promise<Response> {
+  try {
+    return await fetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) });
+  } catch (error) {
+    const name = (error as Error).name;
+    if (name === 'TimeoutError' || name === 'AbortError') throw new SourceUnavailable(`no answer within ${timeoutMs} ms`, { code: 'TIMEOUT', cause: error });
+    throw new SourceUnavailable('the source could not be reached', { cause: error });
+  }
 }

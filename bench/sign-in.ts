@@ -1,0 +1,193 @@
+// `pnpm bench sign-in`: POST /auth/sign-in over HTTP for (a) local users, (b) first sign-ins with JIT migration,
+// (c) migrated users, (d) users of a pool that syncs attributes, at concurrency 1 and 2; and the sequential argon2id
+// verify rate, since a local sign-in is bounded by one verify per core. App, load generator and legacy-directory
+// peers share one process and event loop, as the tests run them: figures include the client's own cost.
+//
+// Env: BENCH_DATABASE_URL / DATABASE_URL (a server that may create databases; default postgres://postgres@127.0.0.1:5432/postgres),
+// BENCH_REQUESTS (400 per scenario and concurrency), BENCH_JIT_REQUESTS (same), BENCH_WARMUP (20).
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { startApp, type RunningApp } from '../core/src/app.js';
+import { loadConfig } from '../core/src/config.js';
+import { createLogger } from '../core/src/logger.js';
+import { hashPassword, verifyArgon2 } from '../core/src/passwords/argon2id.js';
+import { startDirectoryPeer, type DirectoryPeer } from '../test/fixtures/directory-peer.js';
+import { directorySource } from '../test/fixtures/directory-source.js';
+import { createDatabase } from '../test/support/databases.js';
+
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 400);
+const JIT_REQUESTS = Number(process.env.BENCH_JIT_REQUESTS ?? REQUESTS);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 20);
+// Requests cycle through a few users per scenario, so rows and caches are not all one user's.
+const USERS = 20;
+// Warm-up signs every cycled user in once: for (d) that first sign-in is what creates the user.
+const WARM = Math.max(WARMUP, USERS);
+const PASSWORD = 'Bench-passw0rd!';
+const CONCURRENCIES = [1, 2] as const;
+
+const percentile = (sorted: number[], p: number): number => sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] ?? NaN;
+const claimsOf = (jwt: string): Record<string, unknown> => JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8')) as never;
+
+async function argon2Rate(): Promise<{ perSecond: number; p50: number }> {
+  const hash = await hashPassword(PASSWORD);
+  for (let i = 0; i < 5; i++) await verifyArgon2(hash, PASSWORD);
+  const times: number[] = [];
+  const started = performance.now();
+  while (performance.now() - started < 3000) {
+    const t = performance.now();
+    if (!(await verifyArgon2(hash, PASSWORD))) throw new Error('argon2 verify refused the right password');
+    times.push(performance.now() - t);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  times.sort((a, b) => a - b);
+  return { perSecond: times.length / seconds, p50: percentile(times, 0.5) };
+}
+
+type Run = Awaited<ReturnType<typeof load>>;
+type Emails = (concurrency: number) => Record<'warm' | 'run', (i: number) => string>;
+const CREATE_POOL = 'mutation($input: CreateUserPoolInput!) { createUserPool(input: $input) { id } }';
+const TEST_POOL = 'mutation($id: ID!) { testUserPoolConnection(id: $id) { ok message } }';
+const CREATE_USER = 'mutation($input: CreateUserInput!) { createUser(input: $input) { id } }';
+
+async function signIn(url: string, email: string): Promise<{ ms: number; pool: unknown }> {
+  const started = performance.now();
+  const response = await fetch(`${url}/auth/sign-in`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: PASSWORD }),
+  });
+  const text = await response.text();
+  const ms = performance.now() - started;
+  if (response.status === 404) throw new Error('POST /auth/sign-in answered 404: the sign-in route is not there yet (setup, peers and pools worked)');
+  const body = (response.headers.get('content-type')?.includes('json') ? JSON.parse(text) : {}) as { access_token?: string };
+  if (response.status !== 200 || typeof body.access_token !== 'string') throw new Error(`sign-in of ${email}: HTTP ${response.status} ${text.slice(0, 300)}`);
+  return { ms, pool: claimsOf(body.access_token).pool };
+}
+
+/** `peerCalls`: authenticate calls the peer received per request; `wrongPool`: tokens naming another pool than expected. */
+async function load(url: string, label: string, count: number, concurrency: number, emailOf: (i: number) => string, pool: string, peer: DirectoryPeer) {
+  const times: number[] = [];
+  let next = 0;
+  let wrongPool = 0;
+  const calls = peer.calls;
+  const started = performance.now();
+  const worker = async () => {
+    for (let i = next++; i < count; i = next++) {
+      const result = await signIn(url, emailOf(i));
+      times.push(result.ms);
+      if (result.pool !== pool) wrongPool++;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const seconds = (performance.now() - started) / 1000;
+  times.sort((a, b) => a - b);
+  const n = times.length;
+  return {
+    label,
+    concurrency,
+    n,
+    perSecond: n / seconds,
+    p50: percentile(times, 0.5),
+    p99: percentile(times, 0.99),
+    peerCalls: (peer.calls - calls) / n,
+    wrongPool,
+  };
+}
+
+async function gql<T>(url: string, adminKey: string, query: string, variables: Record<string, unknown>): Promise<T> {
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${adminKey}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: T; errors?: unknown[] };
+  if (body.errors?.length || !body.data) throw new Error(`GraphQL: HTTP ${response.status} ${JSON.stringify(body.errors ?? body)}`);
+  return body.data;
+}
+
+async function main(): Promise<void> {
+  const loadavg = os.loadavg().map((n) => n.toFixed(2));
+  console.log(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), Node ${process.version}, load average ${loadavg.join(' ')}`);
+  const argon2 = await argon2Rate();
+  console.log(`argon2id verify (OWASP: 19 MiB, t=2, p=1), sequential on one core: ${argon2.perSecond.toFixed(1)} verifies/s, p50 ${argon2.p50.toFixed(1)} ms`);
+
+  const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const database = await createDatabase(adminUrl, 'trb_bench');
+  const peers: DirectoryPeer[] = [];
+  let app: RunningApp | undefined;
+  try {
+    const adminKey = `trb_admin_${randomBytes(32).toString('base64url')}`;
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      PORT: '0',
+      DATABASE_URL: database.url,
+      TRIBUTARY_SECRET_KEY: randomBytes(32).toString('base64'),
+      TRIBUTARY_BOOTSTRAP_ADMIN_KEY: adminKey,
+      LOG_LEVEL: 'silent',
+    });
+    app = await startApp({ config, sources: [directorySource], logger: createLogger('silent') });
+    const url = app.url;
+    const admin = <T>(query: string, variables: Record<string, unknown>) => gql<T>(url, adminKey, query, variables);
+
+    // Two directories, so the JIT pool (first in sign-in order) never claims the synced pool's users.
+    const [jitPeer, syncPeer] = await Promise.all([startDirectoryPeer(), startDirectoryPeer()]);
+    peers.push(jitPeer, syncPeer);
+    const createPool = async (name: string, peer: DirectoryPeer, settings: Record<string, unknown>): Promise<string> => {
+      const input = { name, type: 'EXTERNAL', source: directorySource.key, config: peer.config(), settings };
+      const { id } = (await admin<{ createUserPool: { id: string } }>(CREATE_POOL, { input })).createUserPool;
+      const test = (await admin<{ testUserPoolConnection: { ok: boolean; message: string } }>(TEST_POOL, { id })).testUserPoolConnection;
+      if (!test.ok) throw new Error(`pool ${name}: connection test failed: ${test.message}`);
+      return id;
+    };
+    const jitPool = await createPool('Legacy (JIT)', jitPeer, { jitMigration: true });
+    const syncPool = await createPool('Legacy (sync)', syncPeer, { syncUserAttributes: true });
+
+    const local = (i: number) => `local-${i % USERS}@bench.test`;
+    for (let i = 0; i < USERS; i += 2) {
+      const create = (email: string) => admin(CREATE_USER, { input: { email, password: PASSWORD } });
+      await Promise.all([create(local(i)), create(local(i + 1))]);
+    }
+    const jit = (c: number, phase: string) => (i: number) => `jit-${c}-${phase}-${i}@bench.test`;
+    for (const c of CONCURRENCIES) {
+      for (let i = 0; i < WARM; i++) jitPeer.addUser({ email: jit(c, 'warm')(i), password: PASSWORD, name: `JIT ${i}` });
+      for (let i = 0; i < JIT_REQUESTS; i++) jitPeer.addUser({ email: jit(c, 'run')(i), password: PASSWORD, name: `JIT ${i}` });
+    }
+    const synced = (i: number) => `synced-${i % USERS}@bench.test`;
+    for (let i = 0; i < USERS; i++) syncPeer.addUser({ email: synced(i), password: PASSWORD, name: `Synced ${i}`, roles: ['member'] });
+    console.log(`seeded: ${USERS} local users, ${CONCURRENCIES.length * (WARM + JIT_REQUESTS)} users at the JIT peer, ${USERS} at the synced peer`);
+
+    const runs: Run[] = [];
+    const scenario = async (label: string, count: number, pool: string, peer: DirectoryPeer, emails: Emails) => {
+      for (const c of CONCURRENCIES) {
+        await load(url, label, WARM, c, emails(c).warm, pool, peer);
+        runs.push(await load(url, label, count, c, emails(c).run, pool, peer));
+        console.log(`  ${label} concurrency ${c}: done`);
+      }
+    };
+    await scenario('(a) local user', REQUESTS, 'local', jitPeer, () => ({ warm: local, run: local }));
+    await scenario('(b) first sign-in, JIT migration', JIT_REQUESTS, jitPool, jitPeer, (c) => ({ warm: jit(c, 'warm'), run: jit(c, 'run') }));
+    // Migrated by (b)'s measured run at concurrency 1.
+    const migrated = (i: number) => jit(1, 'run')(i % USERS);
+    await scenario('(c) already-migrated user', REQUESTS, 'local', jitPeer, () => ({ warm: migrated, run: migrated }));
+    await scenario('(d) synced user (syncUserAttributes)', REQUESTS, syncPool, syncPeer, () => ({ warm: synced, run: synced }));
+
+    const row = (cells: string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(38) : cell.padStart(i === 6 ? 14 : 10))).join('  ');
+    console.log(`\nPOST /auth/sign-in, keep-alive, after ${WARM} warm-up requests per run`);
+    console.log(row(['scenario', 'conc.', 'n', 'signins/s', 'p50 ms', 'p99 ms', 'peer calls/req', 'wrong pool']));
+    const cells = (r: Run) => [r.label, r.concurrency, r.n, r.perSecond.toFixed(1), r.p50.toFixed(1), r.p99.toFixed(1), r.peerCalls.toFixed(2), r.wrongPool];
+    for (const r of runs) console.log(row(cells(r).map(String)));
+    const localAt = (c: number) => runs.find((r) => r.label.startsWith('(a)') && r.concurrency === c)!;
+    console.log(`\nargon2id single-core verify rate: ${argon2.perSecond.toFixed(1)}/s (p50 ${argon2.p50.toFixed(1)} ms)`);
+    console.log(`local sign-ins/s at concurrency 2 / (2 × single-core verify rate) = ${(localAt(2).perSecond / (2 * argon2.perSecond)).toFixed(2)}`);
+    console.log(`local sign-ins/s at concurrency 1 / single-core verify rate       = ${(localAt(1).perSecond / argon2.perSecond).toFixed(2)}`);
+    console.log(`pipeline overhead p50 = local p50 at concurrency 1 − argon2 verify p50 = ${(localAt(1).p50 - argon2.p50).toFixed(1)} ms`);
+    console.log('peer calls/req: expected 0 for (a) and (c), 1 for (b) and (d). wrong pool: access tokens whose `pool` claim was not the expected one.');
+  } finally {
+    await app?.close();
+    await Promise.all(peers.map((peer) => peer.close()));
+    await database.drop();
+  }
+}
+
+await main();
