@@ -19,7 +19,8 @@ export async function createOrm(options: OrmOptions): Promise<Orm> {
     extensions: [Migrator],
     // The schema comes from checked-in migrations only; nothing is synchronised at runtime.
     migrations: { migrationsList: migrations, transactional: true, allOrNothing: true, snapshot: false },
-    pool: { min: 0, max: options.poolSize ?? 10 },
+    // Warm connections: opening one costs more than a whole sign-in's queries.
+    pool: { min: 2, max: options.poolSize ?? 10, idleTimeoutMillis: 300_000 },
     debug: options.onQuery ? ['query'] : false,
     logger: options.onQuery ? (message: string) => options.onQuery?.(message) : () => undefined,
     allowGlobalContext: false,

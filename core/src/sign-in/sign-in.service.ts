@@ -47,14 +47,18 @@ export class SignInService {
   async signIn(request: SignInRequest): Promise<TokenSet> {
     const started = performance.now();
     const email = normaliseEmail(request.email);
-    const wait = await this.throttle.retryAfter(email, request.ip);
+    // Independent reads, run together: the sign-in path is latency-bound on round trips.
+    const [throttle, user] = await Promise.all([
+      this.throttle.check(email, request.ip),
+      this.em.findOne(User, { email }, { populate: ['pool', 'roles', 'tenant'] }),
+    ]);
+    const wait = throttle.retryAfter;
     if (wait > 0) {
       await this.record(email, null, 'too_many_attempts', started, { ip: request.ip });
       throw new SignInError('too_many_attempts', 'too many failed attempts; try again later', { retryAfterSeconds: wait });
     }
     let verified: Verified;
     try {
-      const user = await this.em.findOne(User, { email }, { populate: ['pool', 'roles', 'tenant'] });
       if (user && !user.pool) verified = await this.local(user, request.password);
       else if (user) verified = await this.external(user, user.pool!, email, request.password);
       else verified = await this.firstSignIn(email, request.password);
@@ -65,12 +69,15 @@ export class SignInService {
       await this.record(email, null, code, started, { ip: request.ip, ...reason, ...(error as { details?: object }).details });
       throw error;
     }
-    const { user, via } = verified;
-    user.lastSignInAt = new Date();
-    await this.em.flush();
-    await this.throttle.recordSuccess(email, request.ip);
-    await this.record(email, user.id, 'ok', started, { ip: request.ip, pool: via, ...verified.details });
-    return this.deps.tokens.issue(this.em, subjectOf(user, via));
+    const { via } = verified;
+    const signedIn = verified.user;
+    const [tokens] = await Promise.all([
+      this.deps.tokens.issue(this.em, subjectOf(signedIn, via)),
+      this.em.getConnection().execute('update users set last_sign_in_at = now() where id = ?', [signedIn.id]),
+      throttle.accountFailures ? this.throttle.recordSuccess(email, request.ip) : undefined,
+      this.record(email, signedIn.id, 'ok', started, { ip: request.ip, pool: via, ...verified.details }),
+    ]);
+    return tokens;
   }
 
   /** Rule 1: a local user (native or migrated); no source is called. */
@@ -82,7 +89,9 @@ export class SignInService {
     const { ok, needsRehash } = await verifyPassword(user.passwordHash, password);
     if (!ok) throw invalidCredentials();
     assertActive(user);
-    if (needsRehash) user.passwordHash = await hashPassword(password);
+    if (needsRehash) {
+      await this.em.getConnection().execute('update users set password_hash = ? where id = ?', [await hashPassword(password), user.id]);
+    }
     return { user, via: 'local', details: needsRehash ? { rehashed: true } : {} };
   }
 

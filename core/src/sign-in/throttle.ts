@@ -27,15 +27,19 @@ export function throttleKeys(email: string, ip: string): string[] {
 export class Throttle {
   constructor(private readonly em: EntityManager) {}
 
-  /** Seconds until the caller may try again, or 0. One statement. */
-  async retryAfter(email: string, ip: string): Promise<number> {
-    const rows = await this.em
-      .getConnection()
-      .execute<{ wait: number }[]>(
-        'select ceil(extract(epoch from max(blocked_until) - now()))::int as wait from sign_in_attempts where key in (?) and blocked_until > now()',
-        [throttleKeys(email, ip)],
-      );
-    return Math.max(0, Number(rows[0]?.wait ?? 0));
+  /**
+   * Seconds until the caller may try again (0: go ahead), and whether the account has failures on
+   * record (a success must then clear them). One statement.
+   */
+  async check(email: string, ip: string): Promise<{ retryAfter: number; accountFailures: boolean }> {
+    const [pair, account] = throttleKeys(email, ip);
+    const rows = await this.em.getConnection().execute<{ wait: number | null; account: boolean }[]>(
+      `select ceil(extract(epoch from max(blocked_until) filter (where blocked_until > now()) - now()))::int as wait,
+              bool_or(key <> ?) as account
+       from sign_in_attempts where key in (?)`,
+      [throttleKeys(email, ip)[2], [pair, account, throttleKeys(email, ip)[2]]],
+    );
+    return { retryAfter: Math.max(0, Number(rows[0]?.wait ?? 0)), accountFailures: rows[0]?.account === true };
   }
 
   async recordFailure(email: string, ip: string): Promise<void> {
