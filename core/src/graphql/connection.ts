@@ -12,12 +12,19 @@ export interface Page<T> {
   nodes: T[];
   edges: { node: T; cursor: string }[];
   pageInfo: PageInfo;
-  /** Counted only when the client asks for totalCount. */
-  count: () => Promise<number>;
+  /** Counted only when the client asks for totalCount (once, however many count fields it asks for). */
+  count: () => Promise<Count>;
 }
 
 /** Builds a Relay page from `first + 1` rows fetched after a keyset cursor. */
-export function toPage<T>(rows: T[], first: number, hadCursor: boolean, cursorOf: (row: T) => string, count: () => Promise<number>): Page<T> {
+export interface Count {
+  value: number;
+  exact: boolean;
+}
+
+export function toPage<T>(rows: T[], first: number, hadCursor: boolean, cursorOf: (row: T) => string, counter: () => Promise<Count>): Page<T> {
+  let counted: Promise<Count> | undefined;
+  const count = () => (counted ??= counter());
   const nodes = rows.slice(0, first);
   const edges = nodes.map((node) => ({ node, cursor: cursorOf(node) }));
   return {
@@ -34,3 +41,4 @@ export function toPage<T>(rows: T[], first: number, hadCursor: boolean, cursorOf
 }
 
 export const TOTAL_COUNT = { type: () => Int, description: 'All matching items, across pages.' };
+export const USERS_EXACT_COUNT_LIMIT = 10_000;

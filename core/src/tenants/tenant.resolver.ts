@@ -20,13 +20,13 @@ export class TenantResolver {
       first,
       Boolean(page.afterKey),
       (tenant) => encodeCursor(tenant.id),
-      () => services.tenants.count(filter?.name),
+      async () => ({ value: await services.tenants.count(filter?.name), exact: true }),
     ) as TenantConnection;
   }
 
   @FieldResolver(() => Int)
   totalCount(@Root() connection: TenantConnection): Promise<number> {
-    return connection.count();
+    return connection.count().then((count) => count.value);
   }
 
   @Query(() => TenantType)

@@ -72,6 +72,11 @@ export class UserResolver {
 export class UserConnectionResolver {
   @FieldResolver(() => Int)
   totalCount(@Root() connection: UserConnection): Promise<number> {
-    return connection.count();
+    return connection.count().then((count) => count.value);
+  }
+
+  @FieldResolver(() => Boolean)
+  totalCountIsExact(@Root() connection: UserConnection): Promise<boolean> {
+    return connection.count().then((count) => count.exact);
   }
 }

@@ -1,6 +1,6 @@
 import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { z } from 'zod';
-import { PageInfo, TOTAL_COUNT, type Page } from '../graphql/connection.js';
+import { PageInfo, TOTAL_COUNT, USERS_EXACT_COUNT_LIMIT, type Page } from '../graphql/connection.js';
 import { email, jsonObject, password, slug, uuid } from '../graphql/inputs.js';
 import { DateTimeScalar, JSONObjectScalar } from '../graphql/scalars.js';
 import { RoleType } from '../roles/role.types.js';
@@ -61,7 +61,11 @@ export class UserConnection {
   @Field(() => [UserEdge]) edges!: UserEdge[];
   @Field(() => [UserType]) nodes!: UserType[];
   @Field(() => PageInfo) pageInfo!: PageInfo;
-  @Field(TOTAL_COUNT.type, { description: TOTAL_COUNT.description }) totalCount!: number;
+  @Field(TOTAL_COUNT.type, {
+    description: `All matching users, across pages: exact up to ${USERS_EXACT_COUNT_LIMIT.toLocaleString('en')}, above that PostgreSQL's estimate (see totalCountIsExact), so that counting never costs more than the page.`,
+  })
+  totalCount!: number;
+  @Field(() => Boolean, { description: 'False when totalCount is an estimate.' }) totalCountIsExact!: boolean;
   count!: Page<UserType>['count'];
 }
 
