@@ -1,8 +1,10 @@
 import { InitialSchema } from './20261124-initial-schema.js';
+import { Federation } from './20261124-federation.js';
 import { SignInAndTokens } from './20261124-sign-in-and-tokens.js';
 
 // Every migration, in order. Explicit imports: no file globbing at runtime, same list under tsx, vitest and node.
 export const migrations = [
   { name: '20261124-initial-schema', class: InitialSchema },
   { name: '20261124-sign-in-and-tokens', class: SignInAndTokens },
+  { name: '20261124-federation', class: Federation },
 ];

@@ -21,6 +21,7 @@ import { SecretBox } from './secrets/secret-box.js';
 import { resolveSecretKey } from './secrets/secret-key.js';
 import type { AppDeps } from './services.js';
 import { signInRouter } from './sign-in/routes.js';
+import { federationRouter } from './federation/routes.js';
 import { ACCESS_TOKEN_TTL_S, TokenService } from './tokens/token.service.js';
 import { SigningKeys } from './tokens/signing-keys.js';
 
@@ -79,7 +80,10 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     // The issuer is the public URL when configured, else where this node listens (known after listen).
     const issuer = { url: config.publicUrl ?? '' };
     const tokens = new TokenService(keys, () => issuer.url, config.tokenAudience);
-    const routers = [signInRouter(database.orm, { connector, tokens, keys, logger })];
+    const routers = [
+      signInRouter(database.orm, { connector, tokens, keys, logger }),
+      federationRouter(database.orm, { connector, box, logger, redirectUris: config.redirectUris, callbackUrl: () => `${issuer.url}/auth/federation/callback` }),
+    ];
     const app = createHttpApp({ orm: database.orm, deps, apollo, logger, routers });
     server = await new Promise<Server>((resolve, reject) => {
       const listening = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(listening)));

@@ -1,5 +1,6 @@
 import { AdminKey } from '../admin-keys/admin-key.entity.js';
 import { AuditEvent } from '../audit/audit-event.entity.js';
+import { AuthorizationCode, FederatedIdentity, FederationFlow } from '../federation/federation.entities.js';
 import { UserPool } from '../pools/pool.entity.js';
 import { Prehook } from '../prehooks/prehook.entity.js';
 import { Role } from '../roles/role.entity.js';
@@ -9,4 +10,4 @@ import { RefreshToken } from '../tokens/refresh-token.entity.js';
 import { SigningKey } from '../tokens/signing-key.entity.js';
 import { User } from '../users/user.entity.js';
 
-export const entities = [Tenant, Role, User, UserPool, Prehook, AdminKey, AuditEvent, SigningKey, RefreshToken, SignInAttempt];
+export const entities = [Tenant, Role, User, UserPool, Prehook, AdminKey, AuditEvent, SigningKey, RefreshToken, SignInAttempt, FederationFlow, AuthorizationCode, FederatedIdentity];

@@ -13,6 +13,8 @@ export interface PoolSettings {
   tenantResolution: { mode: TenantResolutionMode; tenantId: string | null };
   /** How long a sign-in waits for this pool's source before treating it as unavailable. */
   timeoutMs?: number;
+  /** IdP pools: sign an existing user in when the IdP vouches for their email (verified emails only). */
+  linkExistingUsers?: boolean;
 }
 
 export const DEFAULT_SOURCE_TIMEOUT_MS = 5000;

@@ -58,7 +58,11 @@ function present({ services }: GraphQLContext, pool: UserPool): UserPoolType {
     type: pool.type,
     source: pool.source,
     config: services.pools.view(pool),
-    settings: { ...pool.settings, timeoutMs: pool.settings.timeoutMs ?? DEFAULT_SOURCE_TIMEOUT_MS },
+    settings: {
+      ...pool.settings,
+      timeoutMs: pool.settings.timeoutMs ?? DEFAULT_SOURCE_TIMEOUT_MS,
+      linkExistingUsers: pool.settings.linkExistingUsers ?? false,
+    },
     position: pool.position,
     enabled: pool.enabled,
     createdAt: pool.createdAt,

@@ -15,6 +15,7 @@ export interface PoolSettingsInput {
   jitMigration?: boolean | null;
   tenantResolution?: { mode: PoolSettings['tenantResolution']['mode']; tenantId?: string | null } | null;
   timeoutMs?: number | null;
+  linkExistingUsers?: boolean | null;
 }
 
 export interface CreatePoolInput {
@@ -175,7 +176,11 @@ export class PoolService {
         ? { mode: input.tenantResolution.mode, tenantId: input.tenantResolution.tenantId ?? null }
         : current.tenantResolution,
       timeoutMs: input?.timeoutMs ?? current.timeoutMs ?? DEFAULT_SOURCE_TIMEOUT_MS,
+      linkExistingUsers: input?.linkExistingUsers ?? current.linkExistingUsers ?? false,
     };
+    if (next.linkExistingUsers && type !== 'IDP_FEDERATION') {
+      throw badInput('input.settings.linkExistingUsers', 'only IdP federation pools link identities to existing users');
+    }
     if (next.jitMigration && type === 'IDP_FEDERATION') {
       throw badInput('input.settings.jitMigration', 'just-in-time migration is not possible for IdP federation pools: users always sign in on the IdP');
     }

@@ -21,6 +21,8 @@ export class PoolSettingsType {
   @Field(() => Boolean, { description: 'Irreversible per user: a migrated user stays local.' }) jitMigration!: boolean;
   @Field(() => TenantResolution) tenantResolution!: TenantResolution;
   @Field(() => Int, { description: 'How long a sign-in waits for the source, in ms.' }) timeoutMs!: number;
+  @Field(() => Boolean, { description: 'IdP pools: an IdP identity whose verified email matches an existing user signs in as that user.' })
+  linkExistingUsers!: boolean;
 }
 
 @ObjectType('UserPool')
@@ -60,6 +62,7 @@ const settings = z
     jitMigration: z.boolean().nullish(),
     tenantResolution,
     timeoutMs: z.number().int().min(100, 'must be at least 100').max(30_000, 'must be at most 30000').nullish(),
+    linkExistingUsers: z.boolean().nullish(),
   })
   .nullish();
 
@@ -75,6 +78,7 @@ export class PoolSettingsInput {
   @Field(() => Boolean, { nullable: true }) jitMigration?: boolean | null;
   @Field(() => TenantResolutionInput, { nullable: true }) tenantResolution?: TenantResolutionInput | null;
   @Field(() => Int, { nullable: true }) timeoutMs?: number | null;
+  @Field(() => Boolean, { nullable: true }) linkExistingUsers?: boolean | null;
 }
 
 @InputType()

@@ -1,6 +1,7 @@
 import express, { type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Orm } from '../db/orm.js';
+import { redeemAuthorizationCode } from '../federation/authorization-codes.js';
 import { InvalidGrant, type TokenService } from '../tokens/token.service.js';
 import type { SigningKeys } from '../tokens/signing-keys.js';
 import { User } from '../users/user.entity.js';
@@ -12,6 +13,12 @@ const SignInBody = z.object({
   password: z.string().min(1).max(1024),
 });
 const RefreshBody = z.object({ grant_type: z.literal('refresh_token'), refresh_token: z.string().min(1).max(200) });
+const CodeBody = z.object({
+  grant_type: z.literal('authorization_code'),
+  code: z.string().min(1).max(200),
+  redirect_uri: z.string().min(1).max(2048),
+  code_verifier: z.string().min(43).max(128).optional(),
+});
 
 /** The end-user HTTP API of DESIGN §4 (kept names): sign-in, token refresh, JWKS. */
 export function signInRouter(orm: Orm, deps: SignInDeps & { keys: SigningKeys; tokens: TokenService }): express.Router {
@@ -31,14 +38,21 @@ export function signInRouter(orm: Orm, deps: SignInDeps & { keys: SigningKeys; t
   });
 
   router.post('/auth/token', ...body, async (req: Request, res: Response) => {
-    if (req.body?.grant_type !== 'refresh_token') {
-      return void res.status(400).json({ error: 'unsupported_grant_type', error_description: 'grant_type must be refresh_token' });
+    const grant = req.body?.grant_type;
+    if (grant !== 'refresh_token' && grant !== 'authorization_code') {
+      return void res.status(400).json({ error: 'unsupported_grant_type', error_description: 'grant_type must be refresh_token or authorization_code' });
     }
-    const parsed = RefreshBody.safeParse(req.body);
-    if (!parsed.success) return void res.status(400).json({ error: 'invalid_request', error_description: 'refresh_token is required' });
+    const parsed = (grant === 'refresh_token' ? RefreshBody : CodeBody).safeParse(req.body);
+    if (!parsed.success) {
+      return void res.status(400).json({ error: 'invalid_request', error_description: `${parsed.error.issues[0]!.path.join('.')}: is missing or malformed` });
+    }
     const em = orm.em.fork();
     try {
-      const spent = await deps.tokens.redeem(em, parsed.data.refresh_token);
+      const data = parsed.data as z.infer<typeof RefreshBody> | z.infer<typeof CodeBody>;
+      const spent =
+        data.grant_type === 'refresh_token'
+          ? await deps.tokens.redeem(em, data.refresh_token)
+          : { ...(await redeemAuthorizationCode(em, data.code, data.redirect_uri, data.code_verifier)), familyId: undefined };
       const user = await em.findOne(User, { id: spent.userId }, { populate: ['roles', 'tenant'] });
       if (!user || user.status !== 'ACTIVE') throw new InvalidGrant('the user can no longer sign in');
       res.set('Cache-Control', 'no-store').json(await deps.tokens.issue(em, subjectOf(user, spent.pool, spent.amr), spent.familyId));

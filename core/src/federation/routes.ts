@@ -1,0 +1,139 @@
+import { randomBytes } from 'node:crypto';
+import express, { type Request, type Response } from 'express';
+import { SourceError, type FederationConnection } from '@tributary/plugin-kit';
+import { AuditLog } from '../audit/audit.service.js';
+import type { Orm } from '../db/orm.js';
+import type { Logger } from '../logger.js';
+import type { PoolConnector } from '../pools/pool-connector.js';
+import { UserPool } from '../pools/pool.entity.js';
+import type { SecretBox } from '../secrets/secret-box.js';
+import { SignInError } from '../sign-in/errors.js';
+import { federatedUser } from './federated-user.js';
+import { issueAuthorizationCode, pkceChallenge } from './authorization-codes.js';
+
+export interface FederationDeps {
+  connector: PoolConnector;
+  box: SecretBox;
+  logger: Logger;
+  /** The app redirect URIs allowed (TRIBUTARY_REDIRECT_URIS), compared exactly. */
+  redirectUris: readonly string[];
+  /** Tributary's one callback URL for every IdP pool. */
+  callbackUrl: () => string;
+}
+
+const FLOW_TTL_SECONDS = 600;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const random = (): string => randomBytes(32).toString('base64url');
+const text = (value: unknown, max = 512): string | null => (typeof value === 'string' && value.length > 0 ? value.slice(0, max) : null);
+
+/** No trusted place to send the user back to: answer here, never redirect (no open redirect). */
+function refuse(res: Response, description: string): void {
+  res.status(400).set('Cache-Control', 'no-store').json({ error: 'invalid_request', error_description: description });
+}
+
+/** Back to the app's registered redirect URI with an OAuth error. */
+function redirectError(res: Response, redirectUri: string, state: string | null, error: string, description: string): void {
+  const target = new URL(redirectUri);
+  target.searchParams.set('error', error);
+  target.searchParams.set('error_description', description);
+  if (state) target.searchParams.set('state', state);
+  res.redirect(302, target.toString());
+}
+
+/** IdP federation (DESIGN §4): start at the IdP, come back to one callback, hand the app a one-time code. */
+export function federationRouter(orm: Orm, deps: FederationDeps): express.Router {
+  const router = express.Router();
+
+  router.get('/auth/federation/:poolId/start', async (req: Request, res: Response) => {
+    const redirectUri = text(req.query.redirect_uri, 2048);
+    if (!redirectUri || !deps.redirectUris.includes(redirectUri)) return refuse(res, 'redirect_uri is missing or not registered with Tributary');
+    const appState = text(req.query.state);
+    const challenge = text(req.query.code_challenge, 128);
+    if (challenge && req.query.code_challenge_method !== 'S256')
+      return redirectError(res, redirectUri, appState, 'invalid_request', 'code_challenge_method must be S256');
+    const poolId = String(req.params.poolId);
+    const em = orm.em.fork();
+    const pool = UUID.test(poolId) ? await em.findOne(UserPool, { id: poolId }) : null;
+    if (!pool || pool.type !== 'IDP_FEDERATION' || !pool.enabled)
+      return redirectError(res, redirectUri, appState, 'invalid_request', 'unknown or disabled identity pool');
+    const state = random();
+    const nonce = random();
+    const verifier = random();
+    try {
+      const connection = (await deps.connector.connect(pool)) as FederationConnection;
+      const url = await connection.authorizationUrl({ redirectUri: deps.callbackUrl(), state, nonce, codeChallenge: pkceChallenge(verifier) });
+      await em
+        .getConnection()
+        .execute(
+          'insert into federation_flows (id, pool_id, nonce, sealed_code_verifier, app_redirect_uri, app_state, app_code_challenge, created_at, expires_at) values (?, ?, ?, ?, ?, ?, ?, now(), now() + make_interval(secs => ?))',
+          [state, pool.id, nonce, deps.box.seal(verifier, state), redirectUri, appState, challenge, FLOW_TTL_SECONDS],
+        );
+      res.redirect(302, url.toString());
+    } catch (error) {
+      deps.logger.warn({ pool: pool.id, err: error }, 'could not start a federated sign-in');
+      redirectError(res, redirectUri, appState, 'temporarily_unavailable', 'the identity provider cannot be reached; try again later');
+    }
+  });
+
+  router.get('/auth/federation/callback', async (req: Request, res: Response) => {
+    const em = orm.em.fork();
+    const audit = new AuditLog(em, deps.logger);
+    const state = text(req.query.state) ?? '';
+    // Single use: the first callback with this state claims the flow; a replay or a late one finds nothing.
+    const [flow] = await em
+      .getConnection()
+      .execute<Record<string, string | null>[]>(
+        'update federation_flows set used_at = now() where id = ? and used_at is null and expires_at > now() returning pool_id, nonce, sealed_code_verifier, app_redirect_uri, app_state, app_code_challenge',
+        [state],
+      );
+    if (!flow) return refuse(res, 'unknown, expired or already used sign-in attempt; start again from the app');
+    const appRedirect = flow.app_redirect_uri!;
+    const pool = await em.findOneOrFail(UserPool, { id: flow.pool_id! });
+    const record = (outcome: string, details: Record<string, unknown>, userId?: string) =>
+      audit.record({ actor: userId ? `user:${userId}` : 'anonymous', action: 'federated-sign-in', target: pool.id, outcome, details });
+    if (req.query.error) {
+      await record('idp_error', { error: text(req.query.error, 64) });
+      return redirectError(res, appRedirect, flow.app_state ?? null, 'access_denied', 'the identity provider did not sign the user in');
+    }
+    try {
+      const connection = (await deps.connector.connect(pool)) as FederationConnection;
+      const identity = await connection.handleCallback({
+        url: new URL(req.originalUrl, deps.callbackUrl()),
+        redirectUri: deps.callbackUrl(),
+        state,
+        nonce: flow.nonce!,
+        codeVerifier: deps.box.open(flow.sealed_code_verifier!, state),
+      });
+      const { user, details } = await federatedUser(em, pool, identity);
+      if (user.status !== 'ACTIVE') throw new SignInError('access_denied', 'the account is disabled or not activated');
+      const code = await issueAuthorizationCode(em, {
+        userId: user.id,
+        pool: pool.id,
+        amr: ['fed'],
+        redirectUri: appRedirect,
+        codeChallenge: flow.app_code_challenge ?? null,
+      });
+      await em.getConnection().execute('update users set last_sign_in_at = now() where id = ?', [user.id]);
+      await record('ok', { email: user.email, ...details }, user.id);
+      const target = new URL(appRedirect);
+      target.searchParams.set('code', code);
+      if (flow.app_state) target.searchParams.set('state', flow.app_state);
+      res.redirect(302, target.toString());
+    } catch (error) {
+      const unavailable = error instanceof SourceError && error.unavailable;
+      await record(error instanceof SignInError ? error.code : error instanceof SourceError ? error.code : 'error', {
+        reason: error instanceof SignInError || error instanceof SourceError ? error.message : 'unexpected',
+        ...(error as { details?: object }).details,
+      });
+      if (!(error instanceof SignInError || error instanceof SourceError)) deps.logger.error({ err: error, pool: pool.id }, 'federated sign-in failed');
+      const description =
+        error instanceof SignInError
+          ? error.message
+          : unavailable
+            ? 'the identity provider cannot be reached; try again later'
+            : 'the sign-in could not be completed';
+      redirectError(res, appRedirect, flow.app_state ?? null, unavailable ? 'temporarily_unavailable' : 'access_denied', description);
+    }
+  });
+  return router;
+}

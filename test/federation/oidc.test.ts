@@ -1,0 +1,168 @@
+import { createHash, randomBytes } from 'node:crypto';
+import oidcSource from '@tributary/plugin-oidc';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ok, startTestServer, type TestServer } from '../support/server.js';
+import { createPool, verifyToken } from '../support/sign-in.js';
+import { browse, startOidcPeer, type OidcPeer } from './oidc-peer.js';
+
+const APP = 'http://127.0.0.1:9/app/callback';
+let server: TestServer;
+let idp: OidcPeer;
+let pool: string;
+
+beforeAll(async () => {
+  server = await startTestServer({ sources: [oidcSource], env: { TRIBUTARY_REDIRECT_URIS: `${APP},http://127.0.0.1:9/other` } });
+  idp = await startOidcPeer(`${server.url}/auth/federation/callback`);
+  ok(await server.gql('mutation { createRole(input: { key: "staff", name: "Staff" }) { id } }'));
+  pool = await createPool(server, {
+    name: 'Corporate IdP',
+    type: 'IDP_FEDERATION',
+    source: 'oidc',
+    config: {
+      issuer: idp.issuer,
+      clientId: idp.clientId,
+      clientSecret: idp.clientSecret,
+      scopes: ['openid', 'email', 'profile', 'tenant', 'roles'],
+      tenantIdFieldName: 'tenantId',
+      rolesClaim: 'roles',
+      allowInsecureRequests: true,
+    },
+    settings: { syncUserAttributes: true, tenantResolution: { mode: 'FROM_ATTRIBUTE' } },
+  });
+});
+afterAll(async () => {
+  await idp?.close();
+  await server?.close();
+});
+
+const pkce = () => {
+  const verifier = randomBytes(32).toString('base64url');
+  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
+};
+const startUrl = (params: Record<string, string>, poolId = pool) => `${server.url}/auth/federation/${poolId}/start?${new URLSearchParams(params)}`;
+const exchange = async (body: Record<string, string>) => {
+  const response = await fetch(`${server.url}/auth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(body),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, any> };
+};
+/** The whole flow as an app drives it: start, the IdP's pages, back to the app with a code. */
+const signInThroughIdp = async (login: string, extra: Record<string, string> = {}) => {
+  const { verifier, challenge } = pkce();
+  const landed = await browse(startUrl({ redirect_uri: APP, state: 'app-state-1', code_challenge: challenge, code_challenge_method: 'S256', ...extra }), {
+    login,
+    stopAt: APP,
+  });
+  return { landed, verifier };
+};
+
+describe('OpenID Connect federation', () => {
+  it('signs a user in through the IdP and gives the app Tributary tokens with tenant, roles and profile', async () => {
+    idp.accounts.set('alice', { email: 'Alice@Corp.test', email_verified: true, name: 'Alice', tenantId: 'corp', roles: ['staff', 'unknown'] });
+    const { landed, verifier } = await signInThroughIdp('alice');
+    expect(landed.searchParams.get('state')).toBe('app-state-1');
+    const code = landed.searchParams.get('code')!;
+    expect(code).toMatch(/^ac_/);
+    const tokens = await exchange({ grant_type: 'authorization_code', code, redirect_uri: APP, code_verifier: verifier });
+    expect(tokens.status).toBe(200);
+    const claims = await verifyToken(server, tokens.body.access_token);
+    expect(claims).toMatchObject({ email: 'alice@corp.test', tenant_id: 'corp', roles: ['staff'], pool, amr: ['fed'] });
+    const { userByEmail } = ok(await server.gql('{ userByEmail(email: "alice@corp.test") { pool { id } externalId profile tenant { id } } }'));
+    expect(userByEmail).toMatchObject({ pool: { id: pool }, externalId: 'alice', profile: { name: 'Alice', email_verified: true }, tenant: { id: 'corp' } });
+    // A code is single use.
+    expect((await exchange({ grant_type: 'authorization_code', code, redirect_uri: APP, code_verifier: verifier })).body.error).toBe('invalid_grant');
+  });
+
+  it('syncs the profile at every sign-in when the pool syncs', async () => {
+    idp.accounts.set('bob', { email: 'bob@corp.test', email_verified: true, name: 'Bob', tenantId: 'corp' });
+    await signInThroughIdp('bob');
+    idp.accounts.set('bob', { email: 'bob@corp.test', email_verified: true, name: 'Robert', tenantId: 'corp' });
+    await signInThroughIdp('bob');
+    expect(ok(await server.gql('{ userByEmail(email: "bob@corp.test") { profile } }')).userByEmail.profile.name).toBe('Robert');
+  });
+
+  it('binds the code to the app: wrong redirect_uri, missing or wrong PKCE verifier are refused', async () => {
+    idp.accounts.set('carol', { email: 'carol@corp.test', email_verified: true });
+    for (const tamper of [{ redirect_uri: 'http://127.0.0.1:9/other' }, { code_verifier: pkce().verifier }, { code_verifier: undefined }]) {
+      const { landed, verifier } = await signInThroughIdp('carol');
+      const body: Record<string, string> = {
+        grant_type: 'authorization_code',
+        code: landed.searchParams.get('code')!,
+        redirect_uri: APP,
+        code_verifier: verifier,
+      };
+      for (const [key, value] of Object.entries(tamper)) {
+        if (value === undefined) delete body[key];
+        else body[key] = value;
+      }
+      expect((await exchange(body)).body.error).toBe('invalid_grant');
+    }
+  });
+
+  it('refuses an unregistered redirect_uri without redirecting anywhere (no open redirect)', async () => {
+    for (const redirect of ['https://evil.example/steal', `${APP}?x=1`, 'http://127.0.0.1:9/app/callback/../../evil', '']) {
+      const response = await fetch(startUrl({ redirect_uri: redirect, state: 's' }), { redirect: 'manual' });
+      expect(response.status, redirect).toBe(400);
+      expect(response.headers.get('location')).toBeNull();
+    }
+  });
+
+  it('sends IdP errors and bad pools back to the app as OAuth errors, with its state', async () => {
+    const aborted = await browse(startUrl({ redirect_uri: APP, state: 'st' }), { login: 'x', stopAt: APP, abort: true });
+    expect(aborted.searchParams.get('error')).toBe('access_denied');
+    expect(aborted.searchParams.get('state')).toBe('st');
+    const unknownPool = await fetch(startUrl({ redirect_uri: APP, state: 'st' }, '00000000-0000-7000-8000-000000000000'), { redirect: 'manual' });
+    expect(new URL(unknownPool.headers.get('location')!).searchParams.get('error')).toBe('invalid_request');
+  });
+
+  it('refuses a forged, replayed or unknown state at the callback', async () => {
+    const forged = await fetch(`${server.url}/auth/federation/callback?code=abc&state=forged`, { redirect: 'manual' });
+    expect(forged.status).toBe(400);
+    idp.accounts.set('dave', { email: 'dave@corp.test', email_verified: true });
+    // Stop at Tributary's callback, use it once, then replay it.
+    const callback = await browse(startUrl({ redirect_uri: APP, state: 'st' }), { login: 'dave', stopAt: `${server.url}/auth/federation/callback` });
+    const first = await fetch(callback, { redirect: 'manual' });
+    expect(new URL(first.headers.get('location')!).searchParams.get('code')).toBeTruthy();
+    const replay = await fetch(callback, { redirect: 'manual' });
+    expect(replay.status).toBe(400);
+    expect(replay.headers.get('location')).toBeNull();
+  });
+
+  it('never takes over an existing account: linking only when the pool allows it and the IdP verified the email', async () => {
+    ok(await server.gql('mutation { createUser(input: { email: "erin@corp.test", password: "erin-local-pw" }) { id } }'));
+    idp.accounts.set('erin-idp', { email: 'erin@corp.test', email_verified: true });
+    const refused = await signInThroughIdp('erin-idp');
+    expect(refused.landed.searchParams.get('error')).toBe('access_denied');
+    ok(await server.gql(`mutation { updateUserPool(id: "${pool}", input: { settings: { linkExistingUsers: true } }) { id } }`));
+    idp.accounts.set('erin-unverified', { email: 'erin@corp.test', email_verified: false });
+    expect((await signInThroughIdp('erin-unverified')).landed.searchParams.get('error')).toBe('access_denied');
+    const linked = await signInThroughIdp('erin-idp');
+    const tokens = await exchange({
+      grant_type: 'authorization_code',
+      code: linked.landed.searchParams.get('code')!,
+      redirect_uri: APP,
+      code_verifier: linked.verifier,
+    });
+    const [erin] = await server.sql<{ id: string; pool_id: string | null }>("select id, pool_id from users where email = 'erin@corp.test'");
+    expect((await verifyToken(server, tokens.body.access_token)).sub).toBe(erin!.id);
+    expect(erin!.pool_id).toBeNull();
+    ok(await server.gql(`mutation { updateUserPool(id: "${pool}", input: { settings: { linkExistingUsers: false } }) { id } }`));
+  });
+
+  it('an IdP that is down sends the app temporarily_unavailable', async () => {
+    const down = await createPool(server, {
+      name: 'Dead IdP',
+      type: 'IDP_FEDERATION',
+      source: 'oidc',
+      config: { issuer: 'http://127.0.0.1:9/', clientId: 'c', clientSecret: 's', allowInsecureRequests: true },
+      settings: { timeoutMs: 500 },
+    });
+    const response = await fetch(startUrl({ redirect_uri: APP, state: 'st' }, down), { redirect: 'manual' });
+    expect(new URL(response.headers.get('location')!).searchParams.get('error')).toBe('temporarily_unavailable');
+    const test = ok(await server.gql(`mutation { testUserPoolConnection(id: "${down}") { ok message } }`)).testUserPoolConnection;
+    expect(test.ok).toBe(false);
+    expect(test.message).not.toContain('"s"');
+  });
+});
