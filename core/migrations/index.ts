@@ -1,4 +1,5 @@
 import { InitialSchema } from './20261124-initial-schema.js';
+import { RowEstimate } from './20261124-row-estimate.js';
 import { Federation } from './20261124-federation.js';
 import { SignInAndTokens } from './20261124-sign-in-and-tokens.js';
 
@@ -7,4 +8,5 @@ export const migrations = [
   { name: '20261124-initial-schema', class: InitialSchema },
   { name: '20261124-sign-in-and-tokens', class: SignInAndTokens },
   { name: '20261124-federation', class: Federation },
+  { name: '20261124-row-estimate', class: RowEstimate },
 ];

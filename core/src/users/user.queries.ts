@@ -101,13 +101,15 @@ export class UserQueries {
   async count(filter: UserFilter, limit = USERS_EXACT_COUNT_LIMIT): Promise<Count> {
     const { sql, params } = where(filter);
     const connection = this.em.getConnection();
-    const rows: Row[] = await connection.execute(`select count(*)::int as n from (select 1 from users u where ${sql} limit ?) s`, [...params, limit + 1]);
-    const value = Number(rows[0]?.n ?? 0);
+    const estimateOf = this.em.getPlatform().formatQuery(`select 1 from users u where ${sql}`, params);
+    const [row] = await connection.execute<{ n: number; estimate: string | null }[]>(
+      `select c.n, case when c.n > ? then tributary_row_estimate(?) end as estimate
+       from (select count(*)::int as n from (select 1 from users u where ${sql} limit ?) s) c`,
+      [limit, estimateOf, ...params, limit + 1],
+    );
+    const value = Number(row?.n ?? 0);
     if (value <= limit) return { value, exact: true };
-    const plan: Row[] = await connection.execute(`explain (format json) select 1 from users u where ${sql}`, params);
-    const json = plan[0]?.['QUERY PLAN'];
-    const estimate = Number((typeof json === 'string' ? JSON.parse(json) : json)?.[0]?.Plan?.['Plan Rows'] ?? value);
-    return { value: Math.max(estimate, value), exact: false };
+    return { value: Math.max(Number(row?.estimate ?? value), value), exact: false };
   }
 
   async byId(id: string): Promise<UserView | null> {
