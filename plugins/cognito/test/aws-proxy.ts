@@ -1,4 +1,5 @@
-import { createServer, type Server } from 'node:http';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 
 /**
  * A thin proxy in front of cognito-local that behaves like AWS where cognito-local does not:
@@ -14,14 +15,67 @@ export interface AwsProxy {
   close(): Promise<void>;
 }
 
-export async function startAwsProxy(upstream: string): Promise<AwsProxy> {
+export interface AwsProxyOptions {
+  /**
+   * Check every signed request's AWS Signature V4 against these credentials, as AWS does (cognito-local
+   * accepts any): an unknown key id is refused with UnrecognizedClientException, a wrong secret with
+   * InvalidSignatureException. Unsigned requests pass only for InitiateAuth, which AWS serves unsigned.
+   */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+}
+
+const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
+const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).update(data).digest();
+
+/** null when the request is signed with `credentials`; otherwise the AWS error it would get. */
+export function checkSignature(req: IncomingMessage, body: Buffer, credentials: NonNullable<AwsProxyOptions['credentials']>): AwsProxy['fault'] {
+  const refuse = (type: string, message: string) => ({ status: 400, type, message });
+  const authorization = String(req.headers.authorization ?? '');
+  if (!authorization) {
+    if (String(req.headers['x-amz-target'] ?? '').endsWith('.InitiateAuth')) return null;
+    return refuse('MissingAuthenticationTokenException', 'Missing Authentication Token');
+  }
+  const match = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]{64})$/.exec(
+    authorization,
+  );
+  if (!match) return refuse('IncompleteSignatureException', 'The request signature is malformed.');
+  const [, keyId, date, region, service, signedHeaders, signature] = match as unknown as string[];
+  if (keyId !== credentials.accessKeyId) return refuse('UnrecognizedClientException', 'The security token included in the request is invalid.');
+  const url = new URL(req.url ?? '/', 'http://proxy');
+  const query = [...url.searchParams]
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
+    .sort()
+    .join('&');
+  const value = (name: string) =>
+    String(req.headers[name] ?? '')
+      .trim()
+      .replace(/\s+/g, ' ');
+  const headers = signedHeaders!
+    .split(';')
+    .map((name) => `${name}:${value(name)}\n`)
+    .join('');
+  const payload = String(req.headers['x-amz-content-sha256'] ?? sha256(body));
+  const canonical = [req.method, url.pathname, query, headers, signedHeaders, payload].join('\n');
+  const scope = `${date}/${region}/${service}/aws4_request`;
+  const toSign = ['AWS4-HMAC-SHA256', String(req.headers['x-amz-date']), scope, sha256(canonical)].join('\n');
+  const key = hmac(hmac(hmac(hmac(`AWS4${credentials.secretAccessKey}`, date!), region!), service!), 'aws4_request');
+  const expected = Buffer.from(createHmac('sha256', key).update(toSign).digest('hex'));
+  if (expected.length === signature!.length && timingSafeEqual(expected, Buffer.from(signature!))) return null;
+  return refuse(
+    'InvalidSignatureException',
+    'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.',
+  );
+}
+
+export async function startAwsProxy(upstream: string, options: AwsProxyOptions = {}): Promise<AwsProxy> {
   const proxy: AwsProxy = { endpoint: '', listLimits: [], secretHashes: [], fault: null, close: async () => {} };
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const target = String(req.headers['x-amz-target'] ?? '');
-    if (proxy.fault) {
-      const { status, type, message, headers } = proxy.fault;
+    const fault = proxy.fault ?? (options.credentials ? checkSignature(req, Buffer.concat(chunks), options.credentials) : null);
+    if (fault) {
+      const { status, type, message, headers } = fault;
       res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': type, ...headers });
       res.end(JSON.stringify({ __type: type, message }));
       return;
@@ -37,7 +91,9 @@ export async function startAwsProxy(upstream: string): Promise<AwsProxy> {
       body = JSON.stringify({ ...paging, Limit: undefined, PaginationToken: undefined });
     }
     const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !['host', 'content-length'].includes(k))) as Record<string, string>;
-    const answer = await fetch(`${upstream}${req.url}`, { method: req.method, headers, body });
+    const answer = await fetch(`${upstream}${req.url}`, { method: req.method, headers, body }).catch(() => null);
+    // Upstream gone (cognito-local stopped): drop the connection, as an unreachable AWS endpoint would.
+    if (!answer) return void res.destroy();
     let text = await answer.text();
     if (paging && answer.ok) {
       const all = JSON.parse(text) as { Users: unknown[] };
@@ -51,6 +107,11 @@ export async function startAwsProxy(upstream: string): Promise<AwsProxy> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   proxy.endpoint = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  proxy.close = () => new Promise((resolve) => server.close(() => resolve()));
+  proxy.close = () =>
+    new Promise((resolve) => {
+      if (!server.listening) return resolve();
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
   return proxy;
 }

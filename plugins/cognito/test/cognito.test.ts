@@ -29,7 +29,8 @@ const connect = (overrides: Record<string, unknown> = {}) => {
 
 beforeAll(async () => {
   peer = await startCognitoLocal();
-  proxy = await startAwsProxy(peer.endpoint);
+  // The proxy checks request signatures as AWS does: the configured access key must be the one that signs.
+  proxy = await startAwsProxy(peer.endpoint, { credentials: { accessKeyId: 'local', secretAccessKey: 'local-secret-key' } });
   fixture = await createFixture(peer.admin);
   source = connect();
 });
@@ -141,6 +142,14 @@ describe('cognito: config and test()', () => {
     expect(await source.test!()).toMatchObject({ ok: true, message: expect.stringContaining('tributary-test') });
     expect(await connect({ userPoolId: 'us-east-1_missing' }).test!()).toMatchObject({ ok: false, message: expect.stringContaining('userPoolId') });
     expect(await connect({ tenantIdFieldName: 'orgId' }).test!()).toMatchObject({ ok: false, message: expect.stringContaining('custom:orgId') });
+  });
+
+  it('test() refuses a wrong secret access key or key id, without quoting them', async () => {
+    for (const keys of [{ secretAccessKey: 'wrong-secret-key' }, { accessKeyId: 'AKIAWRONG' }]) {
+      const result = await connect(keys).test!();
+      expect(result).toMatchObject({ ok: false, details: { code: 'INVALID_CONFIG' }, message: expect.stringContaining('access key') });
+      expect(JSON.stringify(result)).not.toMatch(/wrong-secret-key|local-secret-key/);
+    }
   });
 
   it('test() says the peer is unreachable', async () => {

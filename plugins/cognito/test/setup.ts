@@ -2,6 +2,7 @@ import {
   AdminCreateUserCommand,
   AdminDisableUserCommand,
   AdminSetUserPasswordCommand,
+  AdminUpdateUserAttributesCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
   type CognitoIdentityProviderClient,
@@ -28,6 +29,12 @@ export async function createUser(
     new AdminCreateUserCommand({ UserPoolId: poolId, Username: email, UserAttributes, MessageAction: 'SUPPRESS', TemporaryPassword: 'Temp-pass-1!' }),
   );
   if (password) await admin.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: email, Password: password, Permanent: true }));
+}
+
+/** Changes attributes of a user in the peer, as an admin would in the Cognito console. */
+export async function setAttributes(admin: CognitoIdentityProviderClient, poolId: string, email: string, attributes: Record<string, string>): Promise<void> {
+  const UserAttributes = Object.entries(attributes).map(([Name, Value]) => ({ Name, Value }));
+  await admin.send(new AdminUpdateUserAttributesCommand({ UserPoolId: poolId, Username: email, UserAttributes }));
 }
 
 /** A pool like the seeds describe: a custom:tenantId attribute and an app client with ALLOW_USER_PASSWORD_AUTH. */

@@ -35,10 +35,19 @@ export function createFirebaseClient(config: FirebaseConfig, ctx: SourceContext)
   if (!account) throw new SourceError('INVALID_CONFIG', 'serviceAccount is not a service-account key', { field: 'serviceAccount' });
   const projectId = config.projectId ?? account.project_id;
   // A uniquely named app per connection: two pools on different projects never share credentials.
-  const app = initializeApp(
-    { credential: cert({ projectId, clientEmail: account.client_email, privateKey: account.private_key }), projectId },
-    `tributary-${randomUUID()}`,
-  );
+  let app: App;
+  try {
+    app = initializeApp(
+      { credential: cert({ projectId, clientEmail: account.client_email, privateKey: account.private_key }), projectId },
+      `tributary-${randomUUID()}`,
+    );
+  } catch (error) {
+    // firebase-admin parses the private key here ("Failed to parse private key."); its messages never quote it.
+    throw new SourceError('INVALID_CONFIG', 'the private key of serviceAccount cannot be read: paste the whole key file again', {
+      field: 'serviceAccount',
+      cause: error,
+    });
+  }
   const auth = authFor(app, config.authEmulatorHost);
   const base = config.authEmulatorHost ? `http://${config.authEmulatorHost}/identitytoolkit.googleapis.com/v1` : 'https://identitytoolkit.googleapis.com/v1';
 

@@ -24,8 +24,22 @@ export interface AuthEmulator {
   stop(): Promise<void>;
 }
 
-/** The Auth emulator from firebase-tools, isolated in a temp HOME; takes 7–10 s to come up. */
+/**
+ * The Auth emulator from firebase-tools, isolated in a temp HOME; takes 7–10 s to come up. Its ports are
+ * probed free first; when one is taken before the emulator binds it (parallel test files), it exits at
+ * once and we try again on other ports.
+ */
 export async function startAuthEmulator(): Promise<AuthEmulator> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce();
+    } catch (error) {
+      if (attempt === 3) throw error;
+    }
+  }
+}
+
+async function startOnce(): Promise<AuthEmulator> {
   const dir = await mkdtemp(join(tmpdir(), 'firebase-emulator-'));
   const [auth, hub, logging] = [await freePort(), await freePort(), await freePort()];
   const emulators = {
@@ -43,8 +57,22 @@ export async function startAuthEmulator(): Promise<AuthEmulator> {
     detached: true,
   });
   let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000));
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  // firebase-tools runs the emulator in its own process group (detached): end the group.
+  const kill = async () => {
+    if (child.pid && child.exitCode === null && child.signalCode === null) {
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+    }
+    await rm(dir, { recursive: true, force: true });
+  };
   const host = `127.0.0.1:${auth}`;
   const url = `http://${host}`;
   const started = Date.now();
@@ -55,9 +83,10 @@ export async function startAuthEmulator(): Promise<AuthEmulator> {
         (b) => b.authEmulator?.ready === true,
         () => false,
       );
-    if (ready) break;
+    // Our child must say so too: on a port taken by another emulator, that other one would answer.
+    if (ready && /All emulators ready/.test(output)) break;
     if (Date.now() - started > 60_000 || child.exitCode !== null) {
-      if (child.pid && child.exitCode === null) process.kill(-child.pid, 'SIGTERM');
+      await kill();
       throw new Error(`the Firebase Auth emulator did not start:\n${output.slice(-2000)}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
@@ -68,12 +97,7 @@ export async function startAuthEmulator(): Promise<AuthEmulator> {
     async reset() {
       await fetch(`${url}/emulator/v1/projects/${PROJECT}/accounts`, { method: 'DELETE' });
     },
-    async stop() {
-      // firebase-tools runs the emulator in its own process group (detached): end the group.
-      if (child.pid) process.kill(-child.pid, 'SIGTERM');
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      await rm(dir, { recursive: true, force: true });
-    },
+    stop: kill,
   };
 }
 

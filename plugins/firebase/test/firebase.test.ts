@@ -138,6 +138,18 @@ describe('firebase: config, test() and failures', () => {
     expect(firebase.secretFields).toEqual(['serviceAccount']);
   });
 
+  it('refuses a service account whose private key cannot be read, without quoting it', () => {
+    const garbled = { ...serviceAccount, private_key: '-----BEGIN PRIVATE KEY-----\nnot-a-key-s3cr3t\n-----END PRIVATE KEY-----\n' };
+    let thrown: unknown;
+    try {
+      connect({ serviceAccount: garbled });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toMatchObject({ code: 'INVALID_CONFIG', field: 'serviceAccount', message: expect.stringContaining('serviceAccount') });
+    expect(`${(thrown as Error).message} ${String((thrown as Error).cause)}`).not.toContain('s3cr3t');
+  });
+
   it('keeps each connection on its own app and emulator host', () => {
     expect(process.env.FIREBASE_AUTH_EMULATOR_HOST).toBeUndefined();
     expect(() => getAuth()).toThrow(); // no default app was created

@@ -126,6 +126,8 @@ export async function startFakeAuth0(): Promise<FakeAuth0> {
     faults,
     close: () =>
       new Promise((resolve) => {
+        // Idempotent: a test may stop the peer before the suite's afterAll does.
+        if (!server.listening) return resolve();
         server.closeAllConnections();
         server.close(() => resolve());
       }),
