@@ -1,6 +1,7 @@
 import { InitialSchema } from './20261124-initial-schema.js';
 import { RowEstimate } from './20261124-row-estimate.js';
 import { Federation } from './20261124-federation.js';
+import { PrehookRuns } from './20261124-prehook-runs.js';
 import { SignInAndTokens } from './20261124-sign-in-and-tokens.js';
 
 // Every migration, in order. Explicit imports: no file globbing at runtime, same list under tsx, vitest and node.
@@ -9,4 +10,5 @@ export const migrations = [
   { name: '20261124-sign-in-and-tokens', class: SignInAndTokens },
   { name: '20261124-federation', class: Federation },
   { name: '20261124-row-estimate', class: RowEstimate },
+  { name: '20261124-prehook-runs', class: PrehookRuns },
 ];

@@ -16,6 +16,10 @@ import { builtinSources } from './pools/builtin-sources.js';
 import { PoolConnector } from './pools/pool-connector.js';
 import { SourceRegistry } from './pools/source-registry.js';
 import { scriptChecker } from './prehooks/check-code.js';
+import { loadActivePrehooks, PrehookCache } from './prehooks/prehook-cache.js';
+import { PrehookRunLog } from './prehooks/run-log.js';
+import { PrehookRunner } from './prehooks/runner.js';
+import customCode from '@tributary/plugin-custom-code';
 import { Sandbox } from '@tributary/sandbox';
 import { SecretBox } from './secrets/secret-box.js';
 import { resolveSecretKey } from './secrets/secret-key.js';
@@ -56,7 +60,8 @@ async function bootstrapAdminKey(database: Database, config: Config): Promise<st
 export async function startApp(options: StartOptions): Promise<RunningApp> {
   const { config } = options;
   const logger = options.logger ?? createLogger(config.logLevel);
-  const sources = new SourceRegistry([...builtinSources, ...(options.sources ?? [])]);
+  // custom-code is wired here rather than with the other built-ins: it runs on the sandbox core owns.
+  const sources = new SourceRegistry([...builtinSources, customCode, ...(options.sources ?? [])]);
   await sources.load(config.plugins);
   const database = await openDatabase(config, logger, { onQuery: options.onQuery });
   let server: Server | undefined;
@@ -64,7 +69,9 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     const box = new SecretBox(resolveSecretKey(config, logger));
     const sandbox = new Sandbox();
     const connector = new PoolConnector(sources, box, logger, { sandbox });
-    const deps: AppDeps = { logger, sources, box, connector, sandbox, checkCode: scriptChecker(sandbox) };
+    const runLog = new PrehookRunLog(() => database.orm.em.fork(), logger);
+    const prehooks = new PrehookRunner(sandbox, new PrehookCache(() => loadActivePrehooks(database.orm.em.fork())), runLog, logger);
+    const deps: AppDeps = { logger, sources, box, connector, sandbox, checkCode: scriptChecker(sandbox), prehooks };
     const bootstrapKey = await bootstrapAdminKey(database, config);
     const keys = new SigningKeys(() => database.orm.em.fork(), box, ACCESS_TOKEN_TTL_S * 1000);
     await withStartupLock(database.url, () => keys.ensure());
@@ -81,8 +88,14 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     const issuer = { url: config.publicUrl ?? '' };
     const tokens = new TokenService(keys, () => issuer.url, config.tokenAudience);
     const routers = [
-      signInRouter(database.orm, { connector, tokens, keys, logger }),
-      federationRouter(database.orm, { connector, box, logger, redirectUris: config.redirectUris, callbackUrl: () => `${issuer.url}/auth/federation/callback` }),
+      signInRouter(database.orm, { connector, tokens, keys, logger, prehooks }),
+      federationRouter(database.orm, {
+        connector,
+        box,
+        logger,
+        redirectUris: config.redirectUris,
+        callbackUrl: () => `${issuer.url}/auth/federation/callback`,
+      }),
     ];
     const app = createHttpApp({ orm: database.orm, deps, apollo, logger, routers });
     server = await new Promise<Server>((resolve, reject) => {
@@ -103,6 +116,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
         running.closeAllConnections();
         await apollo.stop();
         await connector.closeAll();
+        await runLog.flush();
         sandbox.dispose();
         await database.close();
       },

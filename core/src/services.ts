@@ -7,6 +7,7 @@ import type { PoolConnector } from './pools/pool-connector.js';
 import { PoolService } from './pools/pool.service.js';
 import type { SourceRegistry } from './pools/source-registry.js';
 import { PrehookService, type CodeChecker } from './prehooks/prehook.service.js';
+import type { PrehookRunner } from './prehooks/runner.js';
 import { RoleService } from './roles/role.service.js';
 import type { SecretBox } from './secrets/secret-box.js';
 import { TenantService } from './tenants/tenant.service.js';
@@ -20,6 +21,7 @@ export interface AppDeps {
   connector: PoolConnector;
   sandbox: Sandbox;
   checkCode: CodeChecker;
+  prehooks: PrehookRunner;
 }
 
 /** Services bound to one request's EntityManager fork. */
@@ -27,9 +29,9 @@ export function createServices(deps: AppDeps, em: EntityManager) {
   return {
     tenants: new TenantService(em),
     roles: new RoleService(em),
-    users: new UserService(em),
+    users: new UserService(em, deps.prehooks),
     pools: new PoolService(em, deps.sources, deps.box, deps.connector),
-    prehooks: new PrehookService(em, deps.checkCode),
+    prehooks: new PrehookService(em, deps.checkCode, deps.prehooks),
     adminKeys: new AdminKeyService(em),
     audit: new AuditLog(em, deps.logger),
   };

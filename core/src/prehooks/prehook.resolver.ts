@@ -1,5 +1,8 @@
-import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { GraphQLContext } from '../graphql/context.js';
+import { JSONObjectScalar } from '../graphql/scalars.js';
+import type { PrehookRunRecord } from './run-log.js';
+import { PrehookRunType } from './prehook-run.types.js';
 import { CreatePrehookInput, PrehookType, UpdatePrehookInput } from './prehook.types.js';
 
 @Resolver(() => PrehookType)
@@ -23,8 +26,34 @@ export class PrehookResolver {
     return services.prehooks.update(id, input);
   }
 
+  @Query(() => [PrehookRunType], { description: 'The execution log of a prehook, newest first (the last 100 runs are kept).' })
+  async prehookRuns(
+    @Ctx() { services }: GraphQLContext,
+    @Arg('prehookId', () => ID) prehookId: string,
+    @Arg('first', () => Int, { defaultValue: 20 }) first: number,
+  ): Promise<PrehookRunType[]> {
+    return (await services.prehooks.runs(prehookId, first)).map((run) => toRunType(run));
+  }
+
+  @Mutation(() => PrehookRunType, {
+    description: 'Runs the prehook (enabled or not) on a sample event payload; `event` is set to the prehook’s. Changes nothing but the run log.',
+  })
+  async testPrehook(
+    @Ctx() { services }: GraphQLContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('payload', () => JSONObjectScalar) payload: Record<string, unknown>,
+  ): Promise<PrehookRunType> {
+    const run = await services.prehooks.test(id, payload);
+    return toRunType(run, run.result);
+  }
+
   @Mutation(() => Boolean)
   deletePrehook(@Ctx() { services }: GraphQLContext, @Arg('id', () => ID) id: string): Promise<boolean> {
     return services.prehooks.delete(id);
   }
+}
+
+function toRunType(run: PrehookRunRecord, result?: unknown): PrehookRunType {
+  const { errorMessage, ...rest } = run;
+  return Object.assign(new PrehookRunType(), { ...rest, error: errorMessage, result: result ?? null });
 }

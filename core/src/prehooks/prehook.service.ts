@@ -1,6 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { notFound } from '../errors.js';
+import { badInput, notFound } from '../errors.js';
+import type { Change } from './events.js';
 import { Prehook, type FailurePolicy, type PrehookEvent } from './prehook.entity.js';
+import type { PrehookRunRecord } from './run-log.js';
+import type { PrehookRunner } from './runner.js';
 
 export interface CreatePrehookInput {
   name: string;
@@ -17,10 +20,14 @@ export type UpdatePrehookInput = { [K in keyof Omit<CreatePrehookInput, 'event'>
 /** Checks a script before it is stored; the sandbox supplies it (syntax errors name the line). */
 export type CodeChecker = (code: string, field: string) => Promise<void>;
 
+const MAX_SAMPLE_CHARS = 16 * 1024;
+export const MAX_RUNS_PAGE = 100;
+
 export class PrehookService {
   constructor(
     private readonly em: EntityManager,
     private readonly checkCode: CodeChecker,
+    private readonly runner: PrehookRunner,
   ) {}
 
   list(): Promise<Prehook[]> {
@@ -46,6 +53,7 @@ export class PrehookService {
       failurePolicy: input.failurePolicy ?? 'DENY',
     });
     await this.em.flush();
+    this.runner.cache.invalidate();
     return prehook;
   }
 
@@ -61,11 +69,28 @@ export class PrehookService {
     if (input.timeoutMs) prehook.timeoutMs = input.timeoutMs;
     if (input.failurePolicy) prehook.failurePolicy = input.failurePolicy;
     await this.em.flush();
+    this.runner.cache.invalidate();
     return prehook;
   }
 
   async delete(id: string): Promise<boolean> {
     await this.em.remove(await this.get(id)).flush();
+    this.runner.cache.invalidate();
     return true;
+  }
+
+  /** Runs the stored code (enabled or not) on a sample event; the run lands in its log, marked as a test. */
+  async test(id: string, payload: Record<string, unknown>): Promise<PrehookRunRecord & { result: Change | null }> {
+    const prehook = await this.get(id);
+    if (JSON.stringify(payload).length > MAX_SAMPLE_CHARS) throw badInput('payload', `must be at most ${MAX_SAMPLE_CHARS} characters of JSON`);
+    const { record, change } = await this.runner.test(prehook, payload);
+    return { ...record, result: change };
+  }
+
+  /** The newest runs first; the log keeps the last RUNS_KEPT per prehook. */
+  async runs(id: string, first: number): Promise<PrehookRunRecord[]> {
+    if (!Number.isInteger(first) || first < 1 || first > MAX_RUNS_PAGE) throw badInput('first', `must be between 1 and ${MAX_RUNS_PAGE}`);
+    await this.get(id);
+    return this.runner.runs.list(id, first);
   }
 }

@@ -5,7 +5,22 @@ import { DateTimeScalar } from '../graphql/scalars.js';
 import { FAILURE_POLICIES, PREHOOK_EVENTS, type FailurePolicy, type PrehookEvent } from './prehook.entity.js';
 
 export const PrehookEventEnum = Object.fromEntries(PREHOOK_EVENTS.map((event) => [event, event])) as { [K in PrehookEvent]: K };
-registerEnumType(PrehookEventEnum, { name: 'PrehookEvent' });
+registerEnumType(PrehookEventEnum, {
+  name: 'PrehookEvent',
+  description: 'When a prehook runs and what it may answer (core/src/prehooks/events.ts). Changes to profile, metadata and claims merge as JSON Merge Patch.',
+  valuesConfig: {
+    beforeUserCreate: {
+      description:
+        'A new user is about to be stored (first sign-in through a pool, or createUser). In order; may return { profile, metadata, tenantId } or { deny }.',
+    },
+    beforeSignIn: { description: 'Before the password is checked. In order; may return { deny }.' },
+    afterAuthentication: { description: 'The credentials are good. In order; may return { metadata } (stored) or { deny }.' },
+    userMigrated: {
+      description: 'A user was just migrated from a pool. All at once, a notification: results and failures change nothing (failurePolicy does not apply).',
+    },
+    beforeTokenIssue: { description: 'The access token is about to be signed. In order; may return { claims } (reserved claims are ignored) or { deny }.' },
+  },
+});
 export const FailurePolicyEnum = Object.fromEntries(FAILURE_POLICIES.map((policy) => [policy, policy])) as { [K in FailurePolicy]: K };
 registerEnumType(FailurePolicyEnum, {
   name: 'FailurePolicy',

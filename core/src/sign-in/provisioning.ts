@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { newId } from '../ids.js';
 import { hashPassword } from '../passwords/verifier.js';
 import type { UserPool } from '../pools/pool.entity.js';
+import type { UserSnapshot } from '../prehooks/events.js';
 import { Role } from '../roles/role.entity.js';
 import { TenantService } from '../tenants/tenant.service.js';
 import { User } from '../users/user.entity.js';
@@ -18,13 +19,20 @@ async function mapRoles(em: EntityManager, names: readonly string[] | undefined)
   return { roles, unknown: names.filter((name) => !known.has(name)) };
 }
 
-/** DESIGN §4 rule 4: the tenant of a new user, by the pool's mode. Never applied to existing users. */
-async function resolveTenant(em: EntityManager, pool: UserPool, identity: Identity, email: string): Promise<string | null> {
+/** DESIGN §4 rule 4: the tenant of a new user by the pool's mode, before anything is created (AUTO_CREATE: null). */
+function plannedTenant(pool: UserPool, identity: Identity): string | null {
   const { mode, tenantId } = pool.settings.tenantResolution;
-  const tenants = new TenantService(em);
   if (mode === 'PREDEFINED') return tenantId;
-  if (mode === 'FROM_ATTRIBUTE') return identity.tenantId ? (await tenants.ensure(identity.tenantId)).id : null;
-  return (await tenants.create({ name: `${email}'s tenant` })).id;
+  return mode === 'FROM_ATTRIBUTE' ? (identity.tenantId ?? null) : null;
+}
+
+/** Makes the planned tenant real, unless a beforeUserCreate prehook chose another one (created when unknown, as FROM_ATTRIBUTE does). */
+async function resolveTenant(em: EntityManager, pool: UserPool, planned: string | null, chosen: string | null, email: string): Promise<string | null> {
+  const tenants = new TenantService(em);
+  if (chosen !== planned) return chosen === null ? null : (await tenants.ensure(chosen)).id;
+  const { mode } = pool.settings.tenantResolution;
+  if (mode === 'AUTO_CREATE') return (await tenants.create({ name: `${email}'s tenant` })).id;
+  return mode === 'FROM_ATTRIBUTE' && planned ? (await tenants.ensure(planned)).id : planned;
 }
 
 export interface Provisioned {
@@ -33,23 +41,46 @@ export interface Provisioned {
   created: boolean;
 }
 
+/** The beforeUserCreate prehooks: they see the user about to be created and may edit it (or throw to deny). */
+export type BeforeCreate = (draft: UserSnapshot) => Promise<UserSnapshot>;
+
 /**
  * The first successful sign-in of a user a source knows: create them once. Concurrent first sign-ins
  * race on the email's unique index; the losers read the winner's row.
  */
-export async function provisionUser(em: EntityManager, pool: UserPool, identity: Identity, email: string, password: string): Promise<Provisioned> {
+export async function provisionUser(
+  em: EntityManager,
+  pool: UserPool,
+  identity: Identity,
+  email: string,
+  password: string,
+  beforeCreate: BeforeCreate = async (draft) => draft,
+): Promise<Provisioned> {
   const { roles, unknown } = await mapRoles(em, identity.roles);
   const migrate = pool.settings.jitMigration;
-  const tenantId = await resolveTenant(em, pool, identity, email);
+  const planned = plannedTenant(pool, identity);
+  const draft = await beforeCreate({
+    id: null,
+    email,
+    status: 'ACTIVE',
+    tenantId: planned,
+    roles: roles.map((role) => role.key),
+    profile: profileOf(identity),
+    metadata: {},
+    pool: migrate ? null : pool.id,
+    migratedFrom: migrate ? pool.id : null,
+  });
+  const tenantId = await resolveTenant(em, pool, planned, draft.tenantId, email);
   const id = newId();
   const inserted = await em.getConnection().execute<{ id: string }[]>(
     `insert into users (id, email, status, tenant_id, profile, metadata, pool_id, migrated_from_id, external_id, password_hash, migrated_at, created_at, updated_at)
-     values (?, ?, 'ACTIVE', ?, ?, '{}', ?, ?, ?, ?, ?, now(), now()) on conflict (email) do nothing returning id`,
+     values (?, ?, 'ACTIVE', ?, ?, ?, ?, ?, ?, ?, ?, now(), now()) on conflict (email) do nothing returning id`,
     [
       id,
       email,
       tenantId,
-      JSON.stringify(profileOf(identity)),
+      JSON.stringify(draft.profile),
+      JSON.stringify(draft.metadata),
       migrate ? null : pool.id,
       migrate ? pool.id : null,
       identity.externalId,

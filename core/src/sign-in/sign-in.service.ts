@@ -4,6 +4,9 @@ import type { Logger } from '../logger.js';
 import { burnDummyVerification, hashPassword, verifyPassword } from '../passwords/verifier.js';
 import type { PoolConnector } from '../pools/pool-connector.js';
 import { UserPool } from '../pools/pool.entity.js';
+import type { UserSnapshot } from '../prehooks/events.js';
+import type { PrehookRunner } from '../prehooks/runner.js';
+import { SignInPrehooks } from '../prehooks/sign-in-hooks.js';
 import type { TokenService, TokenSet, TokenSubject } from '../tokens/token.service.js';
 import { User } from '../users/user.entity.js';
 import { normaliseEmail } from '../users/user.service.js';
@@ -22,6 +25,8 @@ export interface SignInDeps {
   connector: PoolConnector;
   tokens: TokenService;
   logger: Logger;
+  /** Absent: no prehooks run (tools that sign in without the admin's scripts). */
+  prehooks?: PrehookRunner;
 }
 
 interface Verified {
@@ -29,6 +34,10 @@ interface Verified {
   /** The `pool` claim: the pool whose source checked the password, or `local`. */
   via: string;
   details: Record<string, unknown>;
+  /** For the prehooks: the pool behind `via` (null when local), and what this sign-in did. */
+  pool: UserPool | null;
+  migrated?: boolean;
+  firstSignIn?: boolean;
 }
 
 /** DESIGN §4: the local store first, then the user's own pool, or for a new user the pools in order. */
@@ -57,11 +66,17 @@ export class SignInService {
       await this.record(email, null, 'too_many_attempts', started, { ip: request.ip });
       throw new SignInError('too_many_attempts', 'too many failed attempts; try again later', { retryAfterSeconds: wait });
     }
+    const hooks = new SignInPrehooks(this.deps.prehooks, this.em, request.ip);
     let verified: Verified;
+    let claims: Record<string, unknown> | undefined;
     try {
+      await hooks.beforeSignIn(email, user);
       if (user && !user.pool) verified = await this.local(user, request.password);
       else if (user) verified = await this.external(user, user.pool!, email, request.password);
-      else verified = await this.firstSignIn(email, request.password);
+      else verified = await this.firstSignIn(email, request.password, hooks);
+      if (verified.migrated) await hooks.userMigrated(verified.user, verified.pool!);
+      await hooks.afterAuthentication(verified.user, verified.pool, verified.firstSignIn === true);
+      claims = await hooks.beforeTokenIssue(verified.user, verified.pool);
     } catch (error) {
       const code = error instanceof SignInError ? error.code : 'error';
       if (code === 'invalid_credentials') await this.throttle.recordFailure(email, request.ip);
@@ -72,7 +87,7 @@ export class SignInService {
     const { via } = verified;
     const signedIn = verified.user;
     const [tokens] = await Promise.all([
-      this.deps.tokens.issue(this.em, subjectOf(signedIn, via)),
+      this.deps.tokens.issue(this.em, { ...subjectOf(signedIn, via), claims }),
       this.em.getConnection().execute('update users set last_sign_in_at = now() where id = ?', [signedIn.id]),
       throttle.accountFailures ? this.throttle.recordSuccess(email, request.ip) : undefined,
       this.record(email, signedIn.id, 'ok', started, { ip: request.ip, pool: via, ...verified.details }),
@@ -92,7 +107,7 @@ export class SignInService {
     if (needsRehash) {
       await this.em.getConnection().execute('update users set password_hash = ? where id = ?', [await hashPassword(password), user.id]);
     }
-    return { user, via: 'local', details: needsRehash ? { rehashed: true } : {} };
+    return { user, via: 'local', pool: null, details: needsRehash ? { rehashed: true } : {} };
   }
 
   /** Rule 2: a known user of an external pool is checked against that pool only. */
@@ -105,17 +120,18 @@ export class SignInService {
     if (outcome.kind !== 'accepted') throw withDetails(invalidCredentials(), { pool: pool.id, ...outcome });
     assertActive(user);
     let details: Record<string, unknown> = {};
-    if (pool.settings.jitMigration) {
+    const migrated = pool.settings.jitMigration;
+    if (migrated) {
       await migrateUser(this.em, user, pool, outcome.identity, password);
       details = { migrated: true };
     } else if (pool.settings.syncUserAttributes) {
       details = { synced: true, unknownRoles: await syncUser(this.em, user, outcome.identity) };
     }
-    return { user, via: pool.id, details };
+    return { user, via: pool.id, pool, details, migrated };
   }
 
   /** Rule 3: an unknown user; the enabled external pools in order, the first acceptance wins. */
-  private async firstSignIn(email: string, password: string): Promise<Verified> {
+  private async firstSignIn(email: string, password: string, hooks: SignInPrehooks): Promise<Verified> {
     const pools = await this.em.find(UserPool, { type: 'EXTERNAL', enabled: true }, { orderBy: { position: 'asc', id: 'asc' } });
     const skipped: Record<string, unknown>[] = [];
     for (const pool of pools) {
@@ -130,11 +146,13 @@ export class SignInService {
         skipped.push({ pool: pool.id, code: 'BAD_RESPONSE', reason: 'the source answered for another email' });
         continue;
       }
-      const { user, unknownRoles, created } = await provisionUser(this.em, pool, outcome.identity, email, password);
+      const beforeCreate = (draft: UserSnapshot) => hooks.beforeUserCreate(draft, pool);
+      const { user, unknownRoles, created } = await provisionUser(this.em, pool, outcome.identity, email, password, beforeCreate);
       const owner = user.pool?.id ?? user.migratedFrom?.id;
       if (owner !== pool.id) throw withDetails(invalidCredentials(), { pool: pool.id, reason: 'the email belongs to another pool' });
       assertActive(user);
-      return { user, via: pool.id, details: { created, migrated: pool.settings.jitMigration, unknownRoles, skipped } };
+      const migrated = created && pool.settings.jitMigration;
+      return { user, via: pool.id, pool, migrated, firstSignIn: created, details: { created, migrated: pool.settings.jitMigration, unknownRoles, skipped } };
     }
     // Nobody accepted: spend what a local check spends, so a miss does not answer faster than a wrong password.
     await burnDummyVerification(password);

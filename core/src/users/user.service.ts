@@ -2,8 +2,11 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput, conflict, forbidden, notFound } from '../errors.js';
 import { hashPassword } from '../passwords/argon2id.js';
+import { beforeAdminCreate } from '../prehooks/admin-hooks.js';
+import type { PrehookRunner } from '../prehooks/runner.js';
 import { RoleService } from '../roles/role.service.js';
 import { Tenant } from '../tenants/tenant.entity.js';
+import { TenantService } from '../tenants/tenant.service.js';
 import { User, type UserStatus } from './user.entity.js';
 import { UserQueries, type UserView } from './user.queries.js';
 
@@ -29,7 +32,10 @@ export const normaliseEmail = (email: string): string => email.trim().toLowerCas
 
 export class UserService {
   readonly queries: UserQueries;
-  constructor(private readonly em: EntityManager) {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly prehooks?: PrehookRunner,
+  ) {
     this.queries = new UserQueries(em);
   }
 
@@ -42,14 +48,28 @@ export class UserService {
   /** A local (native) user created by an admin. */
   async create(input: CreateUserInput): Promise<UserView> {
     const email = normaliseEmail(input.email);
-    const tenant = input.tenantId ? await this.tenant(input.tenantId) : null;
+    let tenant = input.tenantId ? await this.tenant(input.tenantId) : null;
     const roles = await this.roles(input.roleKeys);
-    const user = this.em.create(User, {
+    const status = input.status ?? 'ACTIVE';
+    const draft = await beforeAdminCreate(this.prehooks, {
+      id: null,
       email,
-      status: input.status ?? 'ACTIVE',
-      tenant,
+      status,
+      tenantId: tenant?.id ?? null,
+      roles: roles.map((role) => role.key),
       profile: input.profile ?? {},
       metadata: input.metadata ?? {},
+      pool: null,
+      migratedFrom: null,
+    });
+    // A tenant a prehook chose is created when unknown, as for a first sign-in.
+    if (draft.tenantId !== (tenant?.id ?? null)) tenant = draft.tenantId ? await new TenantService(this.em).ensure(draft.tenantId) : null;
+    const user = this.em.create(User, {
+      email,
+      status,
+      tenant,
+      profile: draft.profile,
+      metadata: draft.metadata,
       passwordHash: input.password ? await hashPassword(input.password) : null,
     });
     user.roles.set(roles);

@@ -1,0 +1,79 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { FailurePolicy, PrehookEvent } from './prehook.entity.js';
+
+/** What a sign-in needs of a prehook: plain data, not a managed entity (it outlives any request). */
+export interface ActivePrehook {
+  id: string;
+  name: string;
+  event: PrehookEvent;
+  code: string;
+  position: number;
+  timeoutMs: number;
+  failurePolicy: FailurePolicy;
+}
+
+/** How long a node trusts its copy; an edit on another node is seen within this (nodes stay stateless). */
+export const PREHOOK_CACHE_TTL_MS = 5_000;
+
+/**
+ * The enabled prehooks of every event, read in one query at most every few seconds, so a sign-in
+ * with no prehooks costs no round trip and one with prehooks costs no extra one. Edits on this node
+ * invalidate it at once.
+ */
+export class PrehookCache {
+  #byEvent = new Map<PrehookEvent, ActivePrehook[]>();
+  #loadedAt = -Infinity;
+  /** Bumped by every local edit; a load started before an edit must not be taken as fresh. */
+  #generation = 0;
+  #applied = -1;
+  #loading: { generation: number; done: Promise<void> } | undefined;
+
+  constructor(
+    private readonly load: () => Promise<ActivePrehook[]>,
+    private readonly ttlMs = PREHOOK_CACHE_TTL_MS,
+  ) {}
+
+  async forEvent(event: PrehookEvent): Promise<readonly ActivePrehook[]> {
+    if (performance.now() - this.#loadedAt > this.ttlMs) await this.refresh();
+    return this.#byEvent.get(event) ?? [];
+  }
+
+  invalidate(): void {
+    this.#loadedAt = -Infinity;
+    this.#generation++;
+  }
+
+  /** Callers arriving during a load of the current generation share it. */
+  private refresh(): Promise<void> {
+    const generation = this.#generation;
+    if (this.#loading?.generation !== generation) {
+      const done = this.read(generation).finally(() => {
+        if (this.#loading?.done === done) this.#loading = undefined;
+      });
+      this.#loading = { generation, done };
+    }
+    return this.#loading.done;
+  }
+
+  private async read(generation: number): Promise<void> {
+    const rows = await this.load();
+    // Loads of different generations may finish out of order: the newest one read wins.
+    if (generation < this.#applied) return;
+    const byEvent = new Map<PrehookEvent, ActivePrehook[]>();
+    for (const row of rows) byEvent.set(row.event, [...(byEvent.get(row.event) ?? []), row]);
+    for (const list of byEvent.values()) list.sort((a, b) => a.position - b.position || a.id.localeCompare(b.id));
+    this.#byEvent = byEvent;
+    this.#applied = generation;
+    if (generation === this.#generation) this.#loadedAt = performance.now();
+  }
+}
+
+/** The loader the server uses: one small query, no entities (the rows outlive any EntityManager). */
+export async function loadActivePrehooks(em: EntityManager): Promise<ActivePrehook[]> {
+  const rows = await em
+    .getConnection()
+    .execute<{ id: string; name: string; event: PrehookEvent; code: string; position: number; timeout_ms: number; failure_policy: FailurePolicy }[]>(
+      'select id, name, event, code, position, timeout_ms, failure_policy from prehooks where enabled',
+    );
+  return rows.map(({ timeout_ms, failure_policy, ...row }) => ({ ...row, timeoutMs: timeout_ms, failurePolicy: failure_policy }));
+}
