@@ -93,6 +93,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
         connector,
         box,
         logger,
+        prehooks,
         redirectUris: config.redirectUris,
         callbackUrl: () => `${issuer.url}/auth/federation/callback`,
       }),

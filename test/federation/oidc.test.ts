@@ -1,5 +1,4 @@
 import { createHash, randomBytes } from 'node:crypto';
-import oidcSource from '@tributary/plugin-oidc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ok, startTestServer, type TestServer } from '../support/server.js';
 import { createPool, verifyToken } from '../support/sign-in.js';
@@ -11,7 +10,7 @@ let idp: OidcPeer;
 let pool: string;
 
 beforeAll(async () => {
-  server = await startTestServer({ sources: [oidcSource], env: { TRIBUTARY_REDIRECT_URIS: `${APP},http://127.0.0.1:9/other` } });
+  server = await startTestServer({ env: { TRIBUTARY_REDIRECT_URIS: `${APP},http://127.0.0.1:9/other` } });
   idp = await startOidcPeer(`${server.url}/auth/federation/callback`);
   ok(await server.gql('mutation { createRole(input: { key: "staff", name: "Staff" }) { id } }'));
   pool = await createPool(server, {
@@ -73,6 +72,27 @@ describe('OpenID Connect federation', () => {
     expect(userByEmail).toMatchObject({ pool: { id: pool }, externalId: 'alice', profile: { name: 'Alice', email_verified: true }, tenant: { id: 'corp' } });
     // A code is single use.
     expect((await exchange({ grant_type: 'authorization_code', code, redirect_uri: APP, code_verifier: verifier })).body.error).toBe('invalid_grant');
+  });
+
+  it('runs the prehooks: beforeUserCreate and afterAuthentication at the callback, beforeTokenIssue at the code exchange and on refresh', async () => {
+    const hook = async (name: string, event: string, code: string) =>
+      ok(await server.gql('mutation($input: CreatePrehookInput!) { createPrehook(input: $input) { id } }', { input: { name, event, code } })).createPrehook.id;
+    const ids = [
+      await hook('tag', 'beforeUserCreate', 'export default async (e) => ({ metadata: { via: "idp" } })'),
+      await hook('count', 'afterAuthentication', 'export default async (e) => ({ metadata: { seen: (e.user.metadata.seen ?? 0) + 1 } })'),
+      await hook('claims', 'beforeTokenIssue', 'export default async (e) => ({ claims: { dept: "eng", email: "forged@evil.test" } })'),
+    ];
+    try {
+      idp.accounts.set('frank', { email: 'frank@corp.test', email_verified: true, tenantId: 'corp' });
+      const { landed, verifier } = await signInThroughIdp('frank');
+      const tokens = await exchange({ grant_type: 'authorization_code', code: landed.searchParams.get('code')!, redirect_uri: APP, code_verifier: verifier });
+      expect(await verifyToken(server, tokens.body.access_token)).toMatchObject({ dept: 'eng', email: 'frank@corp.test' });
+      expect(ok(await server.gql('{ userByEmail(email: "frank@corp.test") { metadata } }')).userByEmail.metadata).toEqual({ via: 'idp', seen: 1 });
+      const refreshed = await exchange({ grant_type: 'refresh_token', refresh_token: tokens.body.refresh_token });
+      expect(await verifyToken(server, refreshed.body.access_token)).toMatchObject({ dept: 'eng', pool, amr: ['fed'] });
+    } finally {
+      for (const id of ids) ok(await server.gql(`mutation { deletePrehook(id: "${id}") }`));
+    }
   });
 
   it('syncs the profile at every sign-in when the pool syncs', async () => {

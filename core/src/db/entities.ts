@@ -10,4 +10,18 @@ import { RefreshToken } from '../tokens/refresh-token.entity.js';
 import { SigningKey } from '../tokens/signing-key.entity.js';
 import { User } from '../users/user.entity.js';
 
-export const entities = [Tenant, Role, User, UserPool, Prehook, AdminKey, AuditEvent, SigningKey, RefreshToken, SignInAttempt, FederationFlow, AuthorizationCode, FederatedIdentity];
+export const entities = [
+  Tenant,
+  Role,
+  User,
+  UserPool,
+  Prehook,
+  AdminKey,
+  AuditEvent,
+  SigningKey,
+  RefreshToken,
+  SignInAttempt,
+  FederationFlow,
+  AuthorizationCode,
+  FederatedIdentity,
+];

@@ -1,6 +1,7 @@
 import type { Identity } from '@tributary/plugin-kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { UserPool } from '../pools/pool.entity.js';
+import type { SignInPrehooks } from '../prehooks/sign-in-hooks.js';
 import { SignInError } from '../sign-in/errors.js';
 import { provisionUser, syncUser } from '../sign-in/provisioning.js';
 import { User } from '../users/user.entity.js';
@@ -18,7 +19,7 @@ const POPULATE = ['pool', 'roles', 'tenant'] as const;
  * an existing user it may be linked to (the pool allows it and the IdP verified the email), or a new
  * user. An unverified email never takes over an account.
  */
-export async function federatedUser(em: EntityManager, pool: UserPool, identity: Identity): Promise<FederatedSignIn> {
+export async function federatedUser(em: EntityManager, pool: UserPool, identity: Identity, hooks: SignInPrehooks): Promise<FederatedSignIn> {
   const owned = await em.findOne(User, { pool: pool.id, externalId: identity.externalId }, { populate: POPULATE });
   const linked =
     owned ??
@@ -52,7 +53,7 @@ export async function federatedUser(em: EntityManager, pool: UserPool, identity:
       ]);
     return { user: existing, details: { linked: true } };
   }
-  const { user, unknownRoles, created } = await provisionUser(em, pool, identity, email, '');
+  const { user, unknownRoles, created } = await provisionUser(em, pool, identity, email, '', (draft) => hooks.beforeUserCreate(draft, pool));
   if (user.pool?.id !== pool.id) throw new SignInError('access_denied', 'an account with this email already exists');
-  return { user, details: { created, unknownRoles } };
+  return { user, details: { created, unknownRoles, firstSignIn: created } };
 }

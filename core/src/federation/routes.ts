@@ -7,6 +7,8 @@ import type { Logger } from '../logger.js';
 import type { PoolConnector } from '../pools/pool-connector.js';
 import { UserPool } from '../pools/pool.entity.js';
 import type { SecretBox } from '../secrets/secret-box.js';
+import { SignInPrehooks } from '../prehooks/sign-in-hooks.js';
+import type { PrehookRunner } from '../prehooks/runner.js';
 import { SignInError } from '../sign-in/errors.js';
 import { federatedUser } from './federated-user.js';
 import { issueAuthorizationCode, pkceChallenge } from './authorization-codes.js';
@@ -19,6 +21,8 @@ export interface FederationDeps {
   redirectUris: readonly string[];
   /** Tributary's one callback URL for every IdP pool. */
   callbackUrl: () => string;
+  /** The admin's prehooks (beforeSignIn, beforeUserCreate, afterAuthentication; beforeTokenIssue runs at the code exchange). */
+  prehooks?: PrehookRunner;
 }
 
 const FLOW_TTL_SECONDS = 600;
@@ -104,8 +108,11 @@ export function federationRouter(orm: Orm, deps: FederationDeps): express.Router
         nonce: flow.nonce!,
         codeVerifier: deps.box.open(flow.sealed_code_verifier!, state),
       });
-      const { user, details } = await federatedUser(em, pool, identity);
+      const hooks = new SignInPrehooks(deps.prehooks, em, req.ip ?? '');
+      await hooks.beforeSignIn(identity.email.trim().toLowerCase(), null);
+      const { user, details } = await federatedUser(em, pool, identity, hooks);
       if (user.status !== 'ACTIVE') throw new SignInError('access_denied', 'the account is disabled or not activated');
+      await hooks.afterAuthentication(user, pool, details.firstSignIn === true);
       const code = await issueAuthorizationCode(em, {
         userId: user.id,
         pool: pool.id,

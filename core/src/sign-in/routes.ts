@@ -5,6 +5,7 @@ import { redeemAuthorizationCode } from '../federation/authorization-codes.js';
 import { InvalidGrant, type TokenService } from '../tokens/token.service.js';
 import type { SigningKeys } from '../tokens/signing-keys.js';
 import { User } from '../users/user.entity.js';
+import { SignInPrehooks } from '../prehooks/sign-in-hooks.js';
 import { SignInError } from './errors.js';
 import { SignInService, subjectOf, type SignInDeps } from './sign-in.service.js';
 
@@ -53,10 +54,13 @@ export function signInRouter(orm: Orm, deps: SignInDeps & { keys: SigningKeys; t
         data.grant_type === 'refresh_token'
           ? await deps.tokens.redeem(em, data.refresh_token)
           : { ...(await redeemAuthorizationCode(em, data.code, data.redirect_uri, data.code_verifier)), familyId: undefined };
-      const user = await em.findOne(User, { id: spent.userId }, { populate: ['roles', 'tenant'] });
+      const user = await em.findOne(User, { id: spent.userId }, { populate: ['pool', 'roles', 'tenant'] });
       if (!user || user.status !== 'ACTIVE') throw new InvalidGrant('the user can no longer sign in');
-      res.set('Cache-Control', 'no-store').json(await deps.tokens.issue(em, subjectOf(user, spent.pool, spent.amr), spent.familyId));
+      // Every token gets the same prehook claims, whether from a sign-in, a refresh or a federation code.
+      const claims = await new SignInPrehooks(deps.prehooks, em, req.ip ?? '').beforeTokenIssue(user, user.pool ?? null);
+      res.set('Cache-Control', 'no-store').json(await deps.tokens.issue(em, { ...subjectOf(user, spent.pool, spent.amr), claims }, spent.familyId));
     } catch (error) {
+      if (error instanceof SignInError) return void res.status(400).json({ error: 'invalid_grant', error_description: error.message });
       if (!(error instanceof InvalidGrant)) throw error;
       res.status(400).json({ error: 'invalid_grant', error_description: error.message });
     }
