@@ -150,6 +150,16 @@ describe('OpenID Connect federation', () => {
     expect(replay.headers.get('location')).toBeNull();
   });
 
+  it('refuses a flow that expired at the IdP, even with a valid IdP code', async () => {
+    idp.accounts.set('gina', { email: 'gina@corp.test', email_verified: true });
+    const callback = await browse(startUrl({ redirect_uri: APP, state: 'st' }), { login: 'gina', stopAt: `${server.url}/auth/federation/callback` });
+    await server.sql("update federation_flows set expires_at = now() - interval '1 second' where id = ?", [callback.searchParams.get('state')]);
+    const late = await fetch(callback, { redirect: 'manual' });
+    expect(late.status).toBe(400);
+    expect(((await late.json()) as { error_description: string }).error_description).toMatch(/expired/);
+    expect(ok(await server.gql('{ userByEmail(email: "gina@corp.test") { id } }')).userByEmail).toBeNull();
+  });
+
   it('never takes over an existing account: linking only when the pool allows it and the IdP verified the email', async () => {
     ok(await server.gql('mutation { createUser(input: { email: "erin@corp.test", password: "erin-local-pw" }) { id } }'));
     idp.accounts.set('erin-idp', { email: 'erin@corp.test', email_verified: true });

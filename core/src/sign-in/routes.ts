@@ -54,7 +54,7 @@ export function signInRouter(orm: Orm, deps: SignInDeps & { keys: SigningKeys; t
         data.grant_type === 'refresh_token'
           ? await deps.tokens.redeem(em, data.refresh_token)
           : { ...(await redeemAuthorizationCode(em, data.code, data.redirect_uri, data.code_verifier)), familyId: undefined };
-      const user = await em.findOne(User, { id: spent.userId }, { populate: ['pool', 'roles', 'tenant'] });
+      const user = await em.findOne(User, { id: spent.userId }, { populate: ['pool', 'roles', 'tenant'], strategy: 'joined' });
       if (!user || user.status !== 'ACTIVE') throw new InvalidGrant('the user can no longer sign in');
       // Every token gets the same prehook claims, whether from a sign-in, a refresh or a federation code.
       const claims = await new SignInPrehooks(deps.prehooks, em, req.ip ?? '').beforeTokenIssue(user, user.pool ?? null);

@@ -59,7 +59,8 @@ export class SignInService {
     // Independent reads, run together: the sign-in path is latency-bound on round trips.
     const [throttle, user] = await Promise.all([
       this.throttle.check(email, request.ip),
-      this.em.findOne(User, { email }, { populate: ['pool', 'roles', 'tenant'] }),
+      // One statement: roles joined in rather than loaded by a second select.
+      this.em.findOne(User, { email }, { populate: ['pool', 'roles', 'tenant'], strategy: 'joined' }),
     ]);
     const wait = throttle.retryAfter;
     if (wait > 0) {
