@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AuditLog } from '../audit/audit.service.js';
+import { AuditLog, type AuditRecord } from '../audit/audit.service.js';
 import type { Logger } from '../logger.js';
 import { burnDummyVerification, hashPassword, verifyPassword } from '../passwords/verifier.js';
 import type { PoolConnector } from '../pools/pool-connector.js';
@@ -13,6 +13,7 @@ import { normaliseEmail } from '../users/user.service.js';
 import { invalidCredentials, SignInError } from './errors.js';
 import { migrateUser, provisionUser, syncUser } from './provisioning.js';
 import { authenticateWithPool } from './source-call.js';
+import { loadSignInUser } from './load-user.js';
 import { Throttle } from './throttle.js';
 
 export interface SignInRequest {
@@ -57,11 +58,7 @@ export class SignInService {
     const started = performance.now();
     const email = normaliseEmail(request.email);
     // Independent reads, run together: the sign-in path is latency-bound on round trips.
-    const [throttle, user] = await Promise.all([
-      this.throttle.check(email, request.ip),
-      // One statement: roles joined in rather than loaded by a second select.
-      this.em.findOne(User, { email }, { populate: ['pool', 'roles', 'tenant'], strategy: 'joined' }),
-    ]);
+    const [throttle, user] = await Promise.all([this.throttle.check(email, request.ip), loadSignInUser(this.em, email)]);
     const wait = throttle.retryAfter;
     if (wait > 0) {
       await this.record(email, null, 'too_many_attempts', started, { ip: request.ip });
@@ -87,11 +84,13 @@ export class SignInService {
     }
     const { via } = verified;
     const signedIn = verified.user;
+    // The refresh token, the sign-in time and the audit event: one round trip.
     const [tokens] = await Promise.all([
-      this.deps.tokens.issue(this.em, { ...subjectOf(signedIn, via), claims }),
-      this.em.getConnection().execute('update users set last_sign_in_at = now() where id = ?', [signedIn.id]),
+      this.deps.tokens.issue(this.em, { ...subjectOf(signedIn, via), claims }, undefined, [
+        { sql: 'update users set last_sign_in_at = now() where id = ?', params: [signedIn.id] },
+        AuditLog.statement(this.event(email, signedIn.id, 'ok', started, { ip: request.ip, pool: via, ...verified.details })),
+      ]),
       throttle.accountFailures ? this.throttle.recordSuccess(email, request.ip) : undefined,
-      this.record(email, signedIn.id, 'ok', started, { ip: request.ip, pool: via, ...verified.details }),
     ]);
     return tokens;
   }
@@ -162,13 +161,17 @@ export class SignInService {
   }
 
   private record(email: string, userId: string | null, outcome: string, started: number, details: Record<string, unknown>): Promise<void> {
-    return this.audit.record({
+    return this.audit.record(this.event(email, userId, outcome, started, details));
+  }
+
+  private event(email: string, userId: string | null, outcome: string, started: number, details: Record<string, unknown>): AuditRecord {
+    return {
       actor: userId ? `user:${userId}` : 'anonymous',
       action: 'sign-in',
       target: email,
       outcome,
       details: { ...details, durationMs: Math.round(performance.now() - started) },
-    });
+    };
   }
 }
 

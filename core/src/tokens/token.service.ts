@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { SignJWT } from 'jose';
+import { executeTogether, type Statement } from '../db/statements.js';
 import { newId } from '../ids.js';
 import { SIGNING_ALGORITHM, type SigningKeys } from './signing-keys.js';
 
@@ -44,7 +45,8 @@ export class TokenService {
     private readonly audience: string,
   ) {}
 
-  async issue(em: EntityManager, subject: TokenSubject, familyId: string = newId()): Promise<TokenSet> {
+  /** `alsoRun`: writes of the caller's that go to the database in the same round trip as the refresh token. */
+  async issue(em: EntityManager, subject: TokenSubject, familyId: string = newId(), alsoRun: readonly Statement[] = []): Promise<TokenSet> {
     const { kid, key } = await this.keys.active();
     const now = Math.floor(Date.now() / 1000);
     const sign = (claims: Record<string, unknown>) =>
@@ -63,12 +65,13 @@ export class TokenService {
       sign({ ...profile, ...reserved, email_verified: subject.emailVerified, auth_time: now }),
     ]);
     const refreshToken = `rt_${randomBytes(32).toString('base64url')}`;
-    await em
-      .getConnection()
-      .execute(
-        'insert into refresh_tokens (id, family_id, user_id, token_hash, pool, amr, expires_at, created_at) values (?, ?, ?, ?, ?, ?, now() + make_interval(secs => ?), now())',
-        [newId(), familyId, subject.userId, hashToken(refreshToken), subject.pool, JSON.stringify(subject.amr), REFRESH_TOKEN_TTL_S],
-      );
+    await executeTogether(em, [
+      {
+        sql: 'insert into refresh_tokens (id, family_id, user_id, token_hash, pool, amr, expires_at, created_at) values (?, ?, ?, ?, ?, ?, now() + make_interval(secs => ?), now())',
+        params: [newId(), familyId, subject.userId, hashToken(refreshToken), subject.pool, JSON.stringify(subject.amr), REFRESH_TOKEN_TTL_S],
+      },
+      ...alsoRun,
+    ]);
     return { access_token: accessToken, id_token: idToken, refresh_token: refreshToken, token_type: 'Bearer', expires_in: ACCESS_TOKEN_TTL_S };
   }
 
