@@ -181,6 +181,21 @@ describe('pool order and failing sources', () => {
     expect((await userRow('owned@legacy.test'))!.pool_id).toBe(id);
   });
 
+  it('retries once a source that throttles with a short Retry-After, within the pool timeout', async () => {
+    await pool(first, { timeoutMs: 5000 });
+    first.addUser({ email: 'patient@legacy.test', password: 'patient-pass-1' });
+    await first.setMode('throttle', { retryAfterSeconds: 1 });
+    setTimeout(() => void first.setMode('up'), 300);
+    const response = await signIn(server, 'patient@legacy.test', 'patient-pass-1');
+    expect(response.status).toBe(200);
+    expect(first.calls).toBe(2);
+    // A Retry-After longer than the budget is not waited for: the user hears 503 at once.
+    await first.setMode('throttle', { retryAfterSeconds: 60 });
+    const started = performance.now();
+    expect((await signIn(server, 'patient@legacy.test', 'patient-pass-1')).status).toBe(503);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
   it('an unknown user while the only source is down gets 503, and the user is not created', async () => {
     await pool(first, {});
     await first.setMode('down');
