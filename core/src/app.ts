@@ -98,7 +98,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
         callbackUrl: () => `${issuer.url}/auth/federation/callback`,
       }),
     ];
-    const app = createHttpApp({ orm: database.orm, deps, apollo, logger, routers });
+    const app = createHttpApp({ orm: database.orm, deps, apollo, logger, routers, trustProxy: config.trustProxy });
     server = await new Promise<Server>((resolve, reject) => {
       const listening = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
     });

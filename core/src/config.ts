@@ -22,6 +22,7 @@ const EnvSchema = z.object({
   TRIBUTARY_BOOTSTRAP_ADMIN_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   TRIBUTARY_PLUGINS: csv,
   TRIBUTARY_REDIRECT_URIS: csv,
+  TRIBUTARY_TRUST_PROXY: csv,
   TRIBUTARY_PUBLIC_URL: z.url('must be a URL').optional(),
   TRIBUTARY_TOKEN_AUDIENCE: z.string().min(1).default('tributary'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -45,6 +46,8 @@ export interface Config {
   /** The URL apps reach this service at: the tokens' `iss`. Defaults to the listening address. */
   publicUrl: string | undefined;
   tokenAudience: string;
+  /** Proxies (addresses, CIDRs or `loopback`) whose X-Forwarded-For names the client; none by default. */
+  trustProxy: string[];
 }
 
 export class ConfigError extends Error {
@@ -72,5 +75,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL,
     publicUrl: env.TRIBUTARY_PUBLIC_URL?.replace(/\/$/, ''),
     tokenAudience: env.TRIBUTARY_TOKEN_AUDIENCE,
+    trustProxy: env.TRIBUTARY_TRUST_PROXY,
   };
 }

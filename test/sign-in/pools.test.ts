@@ -227,6 +227,13 @@ describe('throttling', () => {
     } finally {
       await node.close();
     }
+    // A forged X-Forwarded-For does not buy a fresh address: no proxy is trusted by default.
+    const forged = await fetch(`${server.url}/auth/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.7' },
+      body: JSON.stringify({ email: 'target@local.test', password: 'target-pass-1' }),
+    });
+    expect(forged.status).toBe(429);
     // Other accounts from the same address still get in.
     ok(await server.gql('mutation { createUser(input: { email: "bystander@local.test", password: "bystander-1" }) { id } }'));
     expect((await signIn(server, 'bystander@local.test', 'bystander-1')).status).toBe(200);

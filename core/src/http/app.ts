@@ -15,12 +15,15 @@ export interface HttpAppOptions {
   logger: Logger;
   /** Extra routers (sign-in, tokens, federation) mounted by their domains. */
   routers?: express.Router[];
+  trustProxy?: string[];
 }
 
-export function createHttpApp({ orm, deps, apollo, logger, routers = [] }: HttpAppOptions): express.Express {
+export function createHttpApp({ orm, deps, apollo, logger, routers = [], trustProxy = [] }: HttpAppOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  // Throttling keys on the client address: only named proxies may say who the client is, or any
+  // caller could pick a fresh address per attempt with a forged X-Forwarded-For.
+  app.set('trust proxy', trustProxy.length ? trustProxy : false);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
