@@ -1,13 +1,15 @@
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { z } from 'zod';
+import { stringEnum } from '../graphql/enums.js';
 import { jsonObject, name, slug } from '../graphql/inputs.js';
 import { DateTimeScalar, JSONObjectScalar } from '../graphql/scalars.js';
 import { POOL_TYPES, TENANT_RESOLUTION_MODES, type PoolType, type TenantResolutionMode } from './pool.entity.js';
 
-export const PoolTypeEnum = Object.fromEntries(POOL_TYPES.map((type) => [type, type])) as { [K in PoolType]: K };
-registerEnumType(PoolTypeEnum, { name: 'PoolType', description: 'EXTERNAL: the source checks passwords. IDP_FEDERATION: the user signs in on the IdP.' });
-export const TenantResolutionModeEnum = Object.fromEntries(TENANT_RESOLUTION_MODES.map((mode) => [mode, mode])) as { [K in TenantResolutionMode]: K };
-registerEnumType(TenantResolutionModeEnum, { name: 'TenantResolutionMode' });
+export const PoolTypeEnum = stringEnum(POOL_TYPES, {
+  name: 'PoolType',
+  description: 'EXTERNAL: the source checks passwords. IDP_FEDERATION: the user signs in on the IdP.',
+});
+export const TenantResolutionModeEnum = stringEnum(TENANT_RESOLUTION_MODES, { name: 'TenantResolutionMode' });
 
 @ObjectType()
 export class TenantResolution {

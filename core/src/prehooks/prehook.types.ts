@@ -1,11 +1,11 @@
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { z } from 'zod';
+import { stringEnum } from '../graphql/enums.js';
 import { code, name } from '../graphql/inputs.js';
 import { DateTimeScalar } from '../graphql/scalars.js';
 import { FAILURE_POLICIES, PREHOOK_EVENTS, type FailurePolicy, type PrehookEvent } from './prehook.entity.js';
 
-export const PrehookEventEnum = Object.fromEntries(PREHOOK_EVENTS.map((event) => [event, event])) as { [K in PrehookEvent]: K };
-registerEnumType(PrehookEventEnum, {
+export const PrehookEventEnum = stringEnum(PREHOOK_EVENTS, {
   name: 'PrehookEvent',
   description: 'When a prehook runs and what it may answer (core/src/prehooks/events.ts). Changes to profile, metadata and claims merge as JSON Merge Patch.',
   valuesConfig: {
@@ -21,8 +21,7 @@ registerEnumType(PrehookEventEnum, {
     beforeTokenIssue: { description: 'The access token is about to be signed. In order; may return { claims } (reserved claims are ignored) or { deny }.' },
   },
 });
-export const FailurePolicyEnum = Object.fromEntries(FAILURE_POLICIES.map((policy) => [policy, policy])) as { [K in FailurePolicy]: K };
-registerEnumType(FailurePolicyEnum, {
+export const FailurePolicyEnum = stringEnum(FAILURE_POLICIES, {
   name: 'FailurePolicy',
   description: 'What a crash or timeout of the script does: DENY the operation or CONTINUE without it.',
 });

@@ -1,13 +1,13 @@
-import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import { z } from 'zod';
+import { stringEnum } from '../graphql/enums.js';
 import { PageInfo, TOTAL_COUNT, USERS_EXACT_COUNT_LIMIT, type Page } from '../graphql/connection.js';
 import { email, jsonObject, password, slug, uuid } from '../graphql/inputs.js';
 import { DateTimeScalar, JSONObjectScalar } from '../graphql/scalars.js';
 import { RoleType } from '../roles/role.types.js';
 import { USER_STATUSES, type UserStatus } from './user.entity.js';
 
-export const UserStatusEnum = Object.fromEntries(USER_STATUSES.map((status) => [status, status])) as { [K in UserStatus]: K };
-registerEnumType(UserStatusEnum, { name: 'UserStatus' });
+export const UserStatusEnum = stringEnum(USER_STATUSES, { name: 'UserStatus' });
 
 @ObjectType()
 export class TenantRef {
