@@ -60,17 +60,18 @@ export class TokenService {
         .sign(key);
     const reserved = { email: subject.email, tenant_id: subject.tenantId, roles: subject.roles, pool: subject.pool, amr: subject.amr };
     const profile = Object.fromEntries(PROFILE_CLAIMS.filter((claim) => subject.profile[claim] !== undefined).map((claim) => [claim, subject.profile[claim]]));
+    const refreshToken = `rt_${randomBytes(32).toString('base64url')}`;
+    // Signing and the write are independent: overlap them.
     const [accessToken, idToken] = await Promise.all([
       sign({ ...subject.claims, ...reserved, jti: newId() }),
       sign({ ...profile, ...reserved, email_verified: subject.emailVerified, auth_time: now }),
-    ]);
-    const refreshToken = `rt_${randomBytes(32).toString('base64url')}`;
-    await executeTogether(em, [
-      {
-        sql: 'insert into refresh_tokens (id, family_id, user_id, token_hash, pool, amr, expires_at, created_at) values (?, ?, ?, ?, ?, ?, now() + make_interval(secs => ?), now())',
-        params: [newId(), familyId, subject.userId, hashToken(refreshToken), subject.pool, JSON.stringify(subject.amr), REFRESH_TOKEN_TTL_S],
-      },
-      ...alsoRun,
+      executeTogether(em, [
+        {
+          sql: 'insert into refresh_tokens (id, family_id, user_id, token_hash, pool, amr, expires_at, created_at) values (?, ?, ?, ?, ?, ?, now() + make_interval(secs => ?), now())',
+          params: [newId(), familyId, subject.userId, hashToken(refreshToken), subject.pool, JSON.stringify(subject.amr), REFRESH_TOKEN_TTL_S],
+        },
+        ...alsoRun,
+      ]),
     ]);
     return { access_token: accessToken, id_token: idToken, refresh_token: refreshToken, token_type: 'Bearer', expires_in: ACCESS_TOKEN_TTL_S };
   }
