@@ -5,13 +5,10 @@
 //
 // Env: BENCH_DATABASE_URL / DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres), BENCH_ROUNDS (8),
 // BENCH_PER_ROUND (75 sign-ins per scenario and round), BENCH_WARMUP (30).
-import { randomBytes } from 'node:crypto';
-import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { startApp, type RunningApp } from '../core/src/app.js';
-import { loadConfig } from '../core/src/config.js';
-import { createLogger } from '../core/src/logger.js';
+import type { RunningApp } from '../core/src/app.js';
 import { createDatabase } from '../test/support/databases.js';
+import { machineLine, startBenchApp } from './support/app.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
 const PER_ROUND = Number(process.env.BENCH_PER_ROUND ?? 75);
@@ -60,22 +57,14 @@ function summary(times: number[]) {
 }
 
 async function main(): Promise<void> {
-  const loadavg = os.loadavg().map((n) => n.toFixed(2));
-  console.log(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), Node ${process.version}, load average ${loadavg.join(' ')}`);
+  console.log(machineLine());
   const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const database = await createDatabase(adminUrl, 'trb_bench');
   let app: RunningApp | undefined;
   try {
-    const adminKey = `trb_admin_${randomBytes(32).toString('base64url')}`;
-    const config = loadConfig({
-      NODE_ENV: 'production',
-      PORT: '0',
-      DATABASE_URL: database.url,
-      TRIBUTARY_SECRET_KEY: randomBytes(32).toString('base64'),
-      TRIBUTARY_BOOTSTRAP_ADMIN_KEY: adminKey,
-      LOG_LEVEL: 'silent',
-    });
-    app = await startApp({ config, logger: createLogger('silent') });
+    const started = await startBenchApp(database.url);
+    app = started.app;
+    const adminKey = started.adminKey;
     const url = app.url;
     const admin = <T>(query: string, variables?: Record<string, unknown>) => gql<T>(url, adminKey, query, variables);
     const email = (i: number) => `bench-${i % USERS}@bench.test`;

@@ -5,16 +5,13 @@
 //
 // Env: BENCH_DATABASE_URL / DATABASE_URL (a server that may create databases; default postgres://postgres@127.0.0.1:5432/postgres),
 // BENCH_REQUESTS (400 per scenario and concurrency), BENCH_JIT_REQUESTS (same), BENCH_WARMUP (20).
-import { randomBytes } from 'node:crypto';
-import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { startApp, type RunningApp } from '../core/src/app.js';
-import { loadConfig } from '../core/src/config.js';
-import { createLogger } from '../core/src/logger.js';
+import type { RunningApp } from '../core/src/app.js';
 import { hashPassword, verifyArgon2 } from '../core/src/passwords/argon2id.js';
 import { startDirectoryPeer, type DirectoryPeer } from '../test/fixtures/directory-peer.js';
 import { directorySource } from '../test/fixtures/directory-source.js';
 import { createDatabase } from '../test/support/databases.js';
+import { machineLine, startBenchApp } from './support/app.js';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 400);
 const JIT_REQUESTS = Number(process.env.BENCH_JIT_REQUESTS ?? REQUESTS);
@@ -133,8 +130,7 @@ async function gql<T>(url: string, adminKey: string, query: string, variables: R
 }
 
 async function main(): Promise<void> {
-  const loadavg = os.loadavg().map((n) => n.toFixed(2));
-  console.log(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), Node ${process.version}, load average ${loadavg.join(' ')}`);
+  console.log(machineLine());
   const argon2 = await argon2Rate();
   console.log(`argon2id verify (OWASP: 19 MiB, t=2, p=1), sequential on one core: ${argon2.perSecond.toFixed(1)} verifies/s, p50 ${argon2.p50.toFixed(1)} ms`);
 
@@ -143,16 +139,9 @@ async function main(): Promise<void> {
   const peers: DirectoryPeer[] = [];
   let app: RunningApp | undefined;
   try {
-    const adminKey = `trb_admin_${randomBytes(32).toString('base64url')}`;
-    const config = loadConfig({
-      NODE_ENV: 'production',
-      PORT: '0',
-      DATABASE_URL: database.url,
-      TRIBUTARY_SECRET_KEY: randomBytes(32).toString('base64'),
-      TRIBUTARY_BOOTSTRAP_ADMIN_KEY: adminKey,
-      LOG_LEVEL: 'silent',
-    });
-    app = await startApp({ config, sources: [directorySource], logger: createLogger('silent') });
+    const started = await startBenchApp(database.url, { sources: [directorySource] });
+    app = started.app;
+    const adminKey = started.adminKey;
     const url = app.url;
     const admin = <T>(query: string, variables: Record<string, unknown>) => gql<T>(url, adminKey, query, variables);
 

@@ -9,14 +9,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { startApp, type RunningApp } from '../core/src/app.js';
-import { loadConfig } from '../core/src/config.js';
+import type { RunningApp } from '../core/src/app.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../core/src/db/embedded.js';
 import { createOrm } from '../core/src/db/orm.js';
 import { newId } from '../core/src/ids.js';
 import { createLogger } from '../core/src/logger.js';
 import { BULK_BATCH_SIZE, bulkInsertUsers, type BulkUser } from '../core/src/users/bulk-insert.js';
 import { USER_STATUSES, type UserStatus } from '../core/src/users/user.entity.js';
+import { machineLine, startBenchApp } from './support/app.js';
 
 const USERS = Number(process.env.BENCH_USERS ?? 1_000_000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 500);
@@ -199,26 +199,17 @@ interface Sample {
 }
 
 async function main(): Promise<void> {
-  console.log(
-    `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, load average ${loadavg()}`,
-  );
+  console.log(machineLine());
   const pg = await server();
   const name = `trb_bench_${randomBytes(5).toString('hex')}`;
   await onServer(pg.adminUrl, `create database "${name}"`);
   const databaseUrl = withDatabase(pg.adminUrl, name);
   let app: RunningApp | undefined;
   try {
-    const adminKey = `trb_admin_${randomBytes(32).toString('base64url')}`;
-    const config = loadConfig({
-      NODE_ENV: 'production',
-      PORT: '0',
-      DATABASE_URL: databaseUrl,
-      TRIBUTARY_SECRET_KEY: randomBytes(32).toString('base64'),
-      TRIBUTARY_BOOTSTRAP_ADMIN_KEY: adminKey,
-      LOG_LEVEL: 'silent',
-    });
     let statements: string[] | undefined;
-    app = await startApp({ config, onQuery: (sql) => statements?.push(sql) });
+    const started = await startBenchApp(databaseUrl, { onQuery: (sql) => statements?.push(sql) });
+    app = started.app;
+    const adminKey = started.adminKey;
     const pool = await nativePool(app);
     const { rows } = await pool.query<{ v: string; sb: string }>(`select current_setting('server_version') as v, current_setting('shared_buffers') as sb`);
     console.log(`database: ${pg.label}, PostgreSQL ${rows[0]?.v} (shared_buffers ${rows[0]?.sb}), database ${name}`);

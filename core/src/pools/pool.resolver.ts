@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { GraphQLContext } from '../graphql/context.js';
 import { DEFAULT_SOURCE_TIMEOUT_MS, type UserPool } from './pool.entity.js';

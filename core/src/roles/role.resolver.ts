@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { GraphQLContext } from '../graphql/context.js';
 import { CreateRoleInput, RoleType } from './role.types.js';

@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { encodeCursor, checkPage } from '../graphql/pagination.js';
 import { toPage } from '../graphql/connection.js';

@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { toPage } from '../graphql/connection.js';
 import type { GraphQLContext, RoleRef } from '../graphql/context.js';

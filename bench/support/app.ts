@@ -1,0 +1,34 @@
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import type { PoolSource } from '../../plugins/kit/src/index.js';
+import { startApp, type RunningApp } from '../../core/src/app.js';
+import { loadConfig } from '../../core/src/config.js';
+import { createLogger } from '../../core/src/logger.js';
+
+/** What every benchmark prints first: the figures mean little without the machine. */
+export function machineLine(): string {
+  const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
+  const load = os
+    .loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' ');
+  return `machine: ${os.cpus().length} cores (${cpu}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, load average ${load}`;
+}
+
+/** The app as production runs it (no logs, production errors) on a database of the benchmark's own. */
+export async function startBenchApp(
+  databaseUrl: string,
+  options: { sources?: PoolSource[]; onQuery?: (sql: string) => void } = {},
+): Promise<{ app: RunningApp; adminKey: string }> {
+  const adminKey = `trb_admin_${randomBytes(32).toString('base64url')}`;
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    PORT: '0',
+    DATABASE_URL: databaseUrl,
+    TRIBUTARY_SECRET_KEY: randomBytes(32).toString('base64'),
+    TRIBUTARY_BOOTSTRAP_ADMIN_KEY: adminKey,
+    LOG_LEVEL: 'silent',
+  });
+  const app = await startApp({ config, logger: createLogger('silent'), ...options });
+  return { app, adminKey };
+}
