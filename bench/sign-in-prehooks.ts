@@ -8,7 +8,7 @@
 import { performance } from 'node:perf_hooks';
 import type { RunningApp } from '../core/src/app.js';
 import { createDatabase } from '../test/support/databases.js';
-import { machineLine, startBenchApp } from './support/app.js';
+import { gql, machineLine, percentile, startBenchApp } from './support/app.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
 const PER_ROUND = Number(process.env.BENCH_PER_ROUND ?? 75);
@@ -22,19 +22,7 @@ const PREHOOKS = [
   { name: 'plan claim', event: 'beforeTokenIssue', code: 'export default async (e) => ({ claims: { plan: e.user.metadata.plan ?? "free" } });' },
 ];
 
-const percentile = (sorted: number[], p: number): number => sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] ?? NaN;
 const claimsOf = (jwt: string): Record<string, unknown> => JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8')) as never;
-
-async function gql<T>(url: string, adminKey: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const response = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${adminKey}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: T; errors?: unknown[] };
-  if (body.errors?.length || !body.data) throw new Error(`GraphQL: HTTP ${response.status} ${JSON.stringify(body.errors ?? body)}`);
-  return body.data;
-}
 
 async function signIn(url: string, email: string, expectPlan: boolean): Promise<number> {
   const started = performance.now();

@@ -11,7 +11,7 @@ import { hashPassword, verifyArgon2 } from '../core/src/passwords/argon2id.js';
 import { startDirectoryPeer, type DirectoryPeer } from '../test/fixtures/directory-peer.js';
 import { directorySource } from '../test/fixtures/directory-source.js';
 import { createDatabase } from '../test/support/databases.js';
-import { machineLine, startBenchApp } from './support/app.js';
+import { gql, machineLine, percentile, startBenchApp } from './support/app.js';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 400);
 const JIT_REQUESTS = Number(process.env.BENCH_JIT_REQUESTS ?? REQUESTS);
@@ -23,7 +23,6 @@ const WARM = Math.max(WARMUP, USERS);
 const PASSWORD = 'Bench-passw0rd!';
 const CONCURRENCIES = [1, 2] as const;
 
-const percentile = (sorted: number[], p: number): number => sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] ?? NaN;
 const claimsOf = (jwt: string): Record<string, unknown> => JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8')) as never;
 
 async function argon2Rate(): Promise<{ perSecond: number; p50: number }> {
@@ -116,17 +115,6 @@ async function load(url: string, label: string, count: number, concurrency: numb
     peerCalls: (peer.calls - calls) / n,
     wrongPool,
   };
-}
-
-async function gql<T>(url: string, adminKey: string, query: string, variables: Record<string, unknown>): Promise<T> {
-  const response = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${adminKey}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: T; errors?: unknown[] };
-  if (body.errors?.length || !body.data) throw new Error(`GraphQL: HTTP ${response.status} ${JSON.stringify(body.errors ?? body)}`);
-  return body.data;
 }
 
 async function main(): Promise<void> {

@@ -32,3 +32,18 @@ export async function startBenchApp(
   const app = await startApp({ config, logger: createLogger('silent'), ...options });
   return { app, adminKey };
 }
+
+/** The p-th percentile (0..1) of sorted values, nearest-rank. */
+export const percentile = (sorted: number[], p: number): number => sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] ?? NaN;
+
+/** An admin GraphQL call that must succeed: a benchmark on a broken setup should stop, not measure errors. */
+export async function gql<T>(url: string, adminKey: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${adminKey}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: T; errors?: unknown[] };
+  if (body.errors?.length || !body.data) throw new Error(`GraphQL: HTTP ${response.status} ${JSON.stringify(body.errors ?? body)}`);
+  return body.data;
+}
