@@ -1,8 +1,10 @@
 import { execFile } from 'node:child_process';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { promisify } from 'node:util';
 import bcrypt from 'bcryptjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { firebaseScrypt, formatFirebaseScryptHash } from '../../core/src/passwords/firebase-scrypt.js';
+import { signInTimings, type SignInTiming } from '../../core/src/sign-in/timings.js';
 import { ok, startTestServer, type TestServer } from '../support/server.js';
 import { auditOf, refresh, signIn, verifyToken } from '../support/sign-in.js';
 
@@ -33,6 +35,38 @@ describe('local sign-in', () => {
     const id = await verifyToken(server, response.body.id_token);
     expect(id).toMatchObject({ sub: user!.id, email: 'ann@acme.test', name: 'Ann', email_verified: false });
     expect(response.body.refresh_token).toMatch(/^rt_/);
+  });
+
+  it('signs its tokens as ES256 JWS with the active key’s kid', async () => {
+    const response = await signIn(server, 'ann@acme.test', 'ann-password-1');
+    const jwks = (await (await fetch(`${server.url}/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] };
+    for (const token of [response.body.access_token, response.body.id_token] as string[]) {
+      const [header, , signature] = token.split('.');
+      expect(JSON.parse(Buffer.from(header!, 'base64url').toString('utf8'))).toEqual({ alg: 'ES256', kid: jwks.keys[0]!.kid, typ: 'JWT' });
+      // JWS wants the raw r‖s (64 bytes), not DER.
+      expect(Buffer.from(signature!, 'base64url')).toHaveLength(64);
+      await verifyToken(server, token);
+    }
+  });
+
+  it('publishes each sign-in’s timing on diagnostics_channel tributary:sign-in, without who signed in', async () => {
+    const seen: SignInTiming[] = [];
+    const listener = (message: unknown) => seen.push(message as SignInTiming);
+    subscribe(signInTimings.name, listener);
+    try {
+      expect((await signIn(server, 'ann@acme.test', 'ann-password-1')).status).toBe(200);
+      expect((await signIn(server, 'ann@acme.test', 'wrong-password-1')).status).toBe(401);
+      expect((await signIn(server, 'nobody-timed@acme.test', 'whatever-password')).status).toBe(401);
+    } finally {
+      unsubscribe(signInTimings.name, listener);
+    }
+    expect(seen.map((timing) => timing.outcome)).toEqual(['ok', 'invalid_credentials', 'invalid_credentials']);
+    for (const timing of seen) {
+      expect(Object.keys(timing).sort()).toEqual(['hashMs', 'outcome', 'totalMs']);
+      // argon2id (19 MiB, t=2) takes milliseconds, also for the dummy hash of an unknown email.
+      expect(timing.hashMs).toBeGreaterThan(1);
+      expect(timing.totalMs).toBeGreaterThan(timing.hashMs);
+    }
   });
 
   it('answers a wrong password and an unknown email the same way, in comparable time', async () => {

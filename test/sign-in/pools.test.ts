@@ -238,4 +238,19 @@ describe('throttling', () => {
     ok(await server.gql('mutation { createUser(input: { email: "bystander@local.test", password: "bystander-1" }) { id } }'));
     expect((await signIn(server, 'bystander@local.test', 'bystander-1')).status).toBe(200);
   });
+
+  it('a success clears the account’s failure counters, in the same write as its tokens, but not the address’s', async () => {
+    ok(await server.gql('mutation { createUser(input: { email: "forgetful@local.test", password: "forgetful-1" }) { id } }'));
+    const counters = () => server.sql<{ key: string; failures: number }>("select key, failures from sign_in_attempts where key like '%forgetful@local.test%'");
+    const address = async () => (await server.sql<{ failures: number }>("select failures from sign_in_attempts where key like 'ip:%'"))[0]!.failures;
+    for (let i = 0; i < 4; i++) expect((await signIn(server, 'forgetful@local.test', `wrong-${i}-password`)).status).toBe(401);
+    expect((await counters()).map((row) => row.failures)).toEqual([4, 4]);
+    const before = await address();
+    expect((await signIn(server, 'forgetful@local.test', 'forgetful-1')).status).toBe(200);
+    expect(await counters()).toEqual([]);
+    expect(await address()).toBe(before);
+    // Four more failures stay under the limit of five: the earlier four no longer count.
+    for (let i = 0; i < 4; i++) expect((await signIn(server, 'forgetful@local.test', `again-${i}-password`)).status).toBe(401);
+    expect((await signIn(server, 'forgetful@local.test', 'forgetful-1')).status).toBe(200);
+  });
 });

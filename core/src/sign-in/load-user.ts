@@ -1,27 +1,44 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { query } from '../db/statements.js';
 import { Role } from '../roles/role.entity.js';
 import { User } from '../users/user.entity.js';
+import { throttleStateQuery } from './throttle.js';
 
-type Row = Record<string, unknown> & { id: string; pool_id: string | null; role_rows: unknown };
+type Row = Record<string, unknown> & { throttle_wait: number | null; throttle_account: boolean; id: string | null; pool_id: string | null; role_rows: unknown };
+
+export interface SignInState {
+  user: User | null;
+  /** Seconds until this email may try again from this address; 0: go ahead. */
+  retryAfter: number;
+  /** The account has failures on record: a success must clear them. */
+  accountFailures: boolean;
+}
 
 /**
- * The user a sign-in is about, with their roles, in one plain statement mapped into a managed entity.
- * The ORM's own populate costs about 2 ms a sign-in in query building and hydration, most of the
- * pipeline's budget beyond the hash. Users of an external pool take the ORM path: their pool entity
- * is needed, and their sign-in waits on the source anyway.
+ * What a sign-in needs to know before it checks a password: the throttle state and the user with their
+ * roles, in one plain statement (one round trip) mapped into a managed entity. The ORM's own populate
+ * costs about 2 ms a sign-in in query building and hydration, most of the pipeline's budget beyond the
+ * hash. Users of an external pool take the ORM path: their pool entity is needed, and their sign-in
+ * waits on the source anyway.
  */
-export async function loadSignInUser(em: EntityManager, email: string): Promise<User | null> {
-  const [row] = await em.getConnection().execute<Row[]>(
-    `select u.*, coalesce((select json_agg(json_build_object('id', r.id, 'key', r.key, 'name', r.name, 'description', r.description, 'created_at', r.created_at))
-                           from user_roles ur join roles r on r.id = ur.role_id where ur.user_id = u.id), '[]') as role_rows
-     from users u where u.email = ?`,
-    [email],
+export async function loadSignInState(em: EntityManager, email: string, ip: string): Promise<SignInState> {
+  const throttle = throttleStateQuery(email, ip);
+  const [row] = await query<Row>(
+    em,
+    `select t.wait as throttle_wait, t.account as throttle_account, u.*
+     from (${throttle.sql}) t
+     left join lateral (
+       select u.*, coalesce((select json_agg(json_build_object('id', r.id, 'key', r.key, 'name', r.name, 'description', r.description, 'created_at', r.created_at))
+                             from user_roles ur join roles r on r.id = ur.role_id where ur.user_id = u.id), '[]') as role_rows
+       from users u where u.email = ?) u on true`,
+    [...throttle.params, email],
   );
-  if (!row) return null;
-  if (row.pool_id) return em.findOne(User, { id: row.id }, { populate: ['pool', 'roles', 'tenant'], strategy: 'joined' });
-  const { role_rows: roleRows, ...userRow } = row;
+  const state = { retryAfter: Math.max(0, Number(row?.throttle_wait ?? 0)), accountFailures: row?.throttle_account === true };
+  if (!row?.id) return { ...state, user: null };
+  if (row.pool_id) return { ...state, user: await em.findOne(User, { id: row.id }, { populate: ['pool', 'roles', 'tenant'], strategy: 'joined' }) };
+  const { throttle_wait: _wait, throttle_account: _account, role_rows: roleRows, ...userRow } = row;
   const user = em.map(User, userRow as never);
   const roles = (typeof roleRows === 'string' ? JSON.parse(roleRows) : roleRows) as Record<string, unknown>[];
   user.roles.hydrate(roles.map((role) => em.map(Role, role as never)));
-  return user;
+  return { ...state, user };
 }

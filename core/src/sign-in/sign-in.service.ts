@@ -13,8 +13,9 @@ import { normaliseEmail } from '../users/user.service.js';
 import { invalidCredentials, SignInError } from './errors.js';
 import { migrateUser, provisionUser, syncUser } from './provisioning.js';
 import { authenticateWithPool } from './source-call.js';
-import { loadSignInUser } from './load-user.js';
+import { loadSignInState } from './load-user.js';
 import { Throttle } from './throttle.js';
+import { publishSignInTiming } from './timings.js';
 
 export interface SignInRequest {
   email: string;
@@ -45,6 +46,8 @@ interface Verified {
 export class SignInService {
   private readonly throttle: Throttle;
   private readonly audit: AuditLog;
+  /** Milliseconds this sign-in spent hashing, for its timing (timings.ts). */
+  private hashMs = 0;
 
   constructor(
     private readonly em: EntityManager,
@@ -56,10 +59,21 @@ export class SignInService {
 
   async signIn(request: SignInRequest): Promise<TokenSet> {
     const started = performance.now();
+    let outcome = 'ok';
+    try {
+      return await this.attempt(request, started);
+    } catch (error) {
+      outcome = error instanceof SignInError ? error.code : 'error';
+      throw error;
+    } finally {
+      publishSignInTiming(() => ({ outcome, totalMs: performance.now() - started, hashMs: this.hashMs }));
+    }
+  }
+
+  private async attempt(request: SignInRequest, started: number): Promise<TokenSet> {
     const email = normaliseEmail(request.email);
-    // Independent reads, run together: the sign-in path is latency-bound on round trips.
-    const [throttle, user] = await Promise.all([this.throttle.check(email, request.ip), loadSignInUser(this.em, email)]);
-    const wait = throttle.retryAfter;
+    // The sign-in path is latency-bound on round trips: one read before the password check, one write after.
+    const { user, retryAfter: wait, accountFailures } = await loadSignInState(this.em, email, request.ip);
     if (wait > 0) {
       await this.record(email, null, 'too_many_attempts', started, { ip: request.ip });
       throw new SignInError('too_many_attempts', 'too many failed attempts; try again later', { retryAfterSeconds: wait });
@@ -84,28 +98,25 @@ export class SignInService {
     }
     const { via } = verified;
     const signedIn = verified.user;
-    // The refresh token, the sign-in time and the audit event: one round trip.
-    const [tokens] = await Promise.all([
-      this.deps.tokens.issue(this.em, { ...subjectOf(signedIn, via), claims }, undefined, [
-        { sql: 'update users set last_sign_in_at = now() where id = ?', params: [signedIn.id] },
-        AuditLog.statement(this.event(email, signedIn.id, 'ok', started, { ip: request.ip, pool: via, ...verified.details })),
-      ]),
-      throttle.accountFailures ? this.throttle.recordSuccess(email, request.ip) : undefined,
+    // The refresh token, the sign-in time, the audit event and clearing the account's failures: one round trip.
+    return this.deps.tokens.issue(this.em, { ...subjectOf(signedIn, via), claims }, undefined, [
+      { sql: 'update users set last_sign_in_at = now() where id = ?', params: [signedIn.id] },
+      AuditLog.statement(this.event(email, signedIn.id, 'ok', started, { ip: request.ip, pool: via, ...verified.details })),
+      ...(accountFailures ? [Throttle.successStatement(email, request.ip)] : []),
     ]);
-    return tokens;
   }
 
   /** Rule 1: a local user (native or migrated); no source is called. */
   private async local(user: User, password: string): Promise<Verified> {
     if (!user.passwordHash) {
-      await burnDummyVerification(password);
+      await this.hashing(burnDummyVerification(password));
       throw invalidCredentials();
     }
-    const { ok, needsRehash } = await verifyPassword(user.passwordHash, password);
+    const { ok, needsRehash } = await this.hashing(verifyPassword(user.passwordHash, password));
     if (!ok) throw invalidCredentials();
     assertActive(user);
     if (needsRehash) {
-      await this.em.getConnection().execute('update users set password_hash = ? where id = ?', [await hashPassword(password), user.id]);
+      await this.em.getConnection().execute('update users set password_hash = ? where id = ?', [await this.hashing(hashPassword(password)), user.id]);
     }
     return { user, via: 'local', pool: null, details: needsRehash ? { rehashed: true } : {} };
   }
@@ -155,9 +166,18 @@ export class SignInService {
       return { user, via: pool.id, pool, migrated, firstSignIn: created, details: { created, migrated: pool.settings.jitMigration, unknownRoles, skipped } };
     }
     // Nobody accepted: spend what a local check spends, so a miss does not answer faster than a wrong password.
-    await burnDummyVerification(password);
+    await this.hashing(burnDummyVerification(password));
     if (skipped.length) throw withDetails(new SignInError('source_unavailable', 'an identity source cannot be reached; try again later'), { skipped });
     throw invalidCredentials();
+  }
+
+  private async hashing<T>(work: Promise<T>): Promise<T> {
+    const started = performance.now();
+    try {
+      return await work;
+    } finally {
+      this.hashMs += performance.now() - started;
+    }
   }
 
   private record(email: string, userId: string | null, outcome: string, started: number, details: Record<string, unknown>): Promise<void> {

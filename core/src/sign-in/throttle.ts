@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Statement } from '../db/statements.js';
 
 /**
  * Failed-attempt limits, counted in PostgreSQL so all nodes share them. Three keys: the account from
@@ -24,23 +25,23 @@ export function throttleKeys(email: string, ip: string): string[] {
   return [`acct-ip:${email}|${ip}`, `acct:${email}`, `ip:${ip}`];
 }
 
+/**
+ * Seconds until the caller may try again (`wait`, null: go ahead), and whether the account has failures
+ * on record (`account`: a success must then clear them). One row always; the sign-in folds it into its
+ * single read (load-user.ts).
+ */
+export function throttleStateQuery(email: string, ip: string): Statement {
+  const keys = throttleKeys(email, ip);
+  return {
+    sql: `select ceil(extract(epoch from max(blocked_until) filter (where blocked_until > now()) - now()))::int as wait,
+                 coalesce(bool_or(key <> ?), false) as account
+          from sign_in_attempts where key = any(?::text[])`,
+    params: [keys[2], keys],
+  };
+}
+
 export class Throttle {
   constructor(private readonly em: EntityManager) {}
-
-  /**
-   * Seconds until the caller may try again (0: go ahead), and whether the account has failures on
-   * record (a success must then clear them). One statement.
-   */
-  async check(email: string, ip: string): Promise<{ retryAfter: number; accountFailures: boolean }> {
-    const [pair, account] = throttleKeys(email, ip);
-    const rows = await this.em.getConnection().execute<{ wait: number | null; account: boolean }[]>(
-      `select ceil(extract(epoch from max(blocked_until) filter (where blocked_until > now()) - now()))::int as wait,
-              bool_or(key <> ?) as account
-       from sign_in_attempts where key in (?)`,
-      [throttleKeys(email, ip)[2], [pair, account, throttleKeys(email, ip)[2]]],
-    );
-    return { retryAfter: Math.max(0, Number(rows[0]?.wait ?? 0)), accountFailures: rows[0]?.account === true };
-  }
 
   async recordFailure(email: string, ip: string): Promise<void> {
     const keys = throttleKeys(email, ip);
@@ -63,9 +64,12 @@ export class Throttle {
     );
   }
 
-  /** A success clears the account's counters (not the address's: one good password must not reset a stuffing run). */
-  async recordSuccess(email: string, ip: string): Promise<void> {
+  /**
+   * A success clears the account's counters (not the address's: one good password must not reset a
+   * stuffing run). A statement, so the sign-in writes it in the same round trip as its tokens.
+   */
+  static successStatement(email: string, ip: string): Statement {
     const [pair, account] = throttleKeys(email, ip);
-    await this.em.getConnection().execute('delete from sign_in_attempts where key in (?, ?) and blocked_until is null', [pair, account]);
+    return { sql: 'delete from sign_in_attempts where key in (?, ?) and blocked_until is null', params: [pair, account] };
   }
 }

@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
+import { createPrivateKey, randomBytes, type KeyObject } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
+import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import type { SecretBox } from '../secrets/secret-box.js';
 import { SigningKey } from './signing-key.entity.js';
 
@@ -11,7 +11,8 @@ const CACHE_MS = 30_000;
 
 export interface ActiveKey {
   kid: string;
-  key: CryptoKey;
+  /** A node:crypto key: tokens are signed synchronously (jws.ts). */
+  key: KeyObject;
 }
 
 interface LoadedKeys {
@@ -70,7 +71,7 @@ export class SigningKeys {
     const current = keys.find((key) => key.retiredAt === null);
     if (!current) throw new Error('no active token signing key: run `pnpm tributary keys rotate`');
     const privateJwk = JSON.parse(this.box.open(current.sealedPrivateJwk, current.id)) as JWK;
-    const active = { kid: current.id, key: (await importJWK(privateJwk, SIGNING_ALGORITHM)) as CryptoKey };
+    const active = { kid: current.id, key: createPrivateKey({ key: privateJwk as never, format: 'jwk' }) };
     this.#cache = { at: Date.now(), active, published: keys.map((key) => key.publicJwk as JWK) };
     return this.#cache;
   }

@@ -1,0 +1,73 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
+import type { SignInTiming } from '../../core/src/sign-in/timings.js';
+
+export interface ServerProcess {
+  url: string;
+  adminKey: string;
+  /** The server's own timings of the sign-ins since the last call (node:diagnostics_channel `tributary:sign-in`). */
+  signInTimings(): Promise<SignInTiming[]>;
+  close(): Promise<void>;
+}
+
+/**
+ * The app in a child process on `databaseUrl` (server-process.ts), with source plugins named as
+ * `module-url#export`. Keeps the load generator's own cost out of the server's event loop.
+ */
+export async function startServerProcess(databaseUrl: string, sources: string[] = []): Promise<ServerProcess> {
+  const child: ChildProcess = fork(new URL('./server-process.ts', import.meta.url).pathname, [], {
+    execArgv: ['--no-node-snapshot', '--import', 'tsx'],
+    env: { ...process.env, BENCH_SERVER_DATABASE_URL: databaseUrl, BENCH_SERVER_SOURCES: sources.join(',') },
+  });
+  const next = <T>(type: string) =>
+    new Promise<T>((resolve, reject) => {
+      const onMessage = (message: { type: string }) => {
+        if (message.type !== type) return;
+        child.off('exit', onExit);
+        child.off('message', onMessage);
+        resolve(message as T);
+      };
+      const onExit = (code: number | null) => reject(new Error(`the benchmark's server process exited (code ${code})`));
+      child.on('message', onMessage);
+      child.once('exit', onExit);
+    });
+  const { url, adminKey } = await next<{ url: string; adminKey: string }>('ready');
+  return {
+    url,
+    adminKey,
+    async signInTimings() {
+      const reply = next<{ timings: SignInTiming[] }>('timings');
+      child.send({ type: 'timings' });
+      return (await reply).timings;
+    },
+    async close() {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.send({ type: 'close' });
+      await exited;
+    },
+  };
+}
+
+/**
+ * A keep-alive JSON POST on node:http: a lighter client than fetch, so less of the measured round
+ * trip is the load generator's.
+ */
+export function jsonPoster(baseUrl: string, connections: number): (path: string, body: unknown) => Promise<{ status: number; body: string }> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+  const { hostname, port } = new URL(baseUrl);
+  return (path, body) =>
+    new Promise((resolve, reject) => {
+      const payload = JSON.stringify(body);
+      const request = http.request(
+        { host: hostname, port, path, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+          response.on('error', reject);
+        },
+      );
+      request.on('error', reject);
+      request.end(payload);
+    });
+}
