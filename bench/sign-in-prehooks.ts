@@ -1,14 +1,15 @@
 // `pnpm bench sign-in-prehooks`: what prehooks add to a sign-in. POST /auth/sign-in of local users with no
 // prehook, then with two trivial ones (beforeSignIn and beforeTokenIssue, both warm), alternating in rounds
 // so drift (argon2id dominates a local sign-in) hits both alike. Target: two prehooks < 2 ms p50 slower.
-// App and load generator share one process, as in `pnpm bench sign-in`.
+// The app runs in a process of its own, as in `pnpm bench sign-in`; besides the client's latency, the server's own
+// time beyond the hash (diagnostics_channel `tributary:sign-in`) is compared, which the hash's drift does not touch.
 //
 // Env: BENCH_DATABASE_URL / DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres), BENCH_ROUNDS (8),
 // BENCH_PER_ROUND (75 sign-ins per scenario and round), BENCH_WARMUP (30).
 import { performance } from 'node:perf_hooks';
-import type { RunningApp } from '../core/src/app.js';
 import { createDatabase } from '../test/support/databases.js';
-import { gql, machineLine, percentile, startBenchApp } from './support/app.js';
+import { gql, machineLine, percentile } from './support/app.js';
+import { jsonPoster, startServerProcess, type ServerProcess } from './support/server.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
 const PER_ROUND = Number(process.env.BENCH_PER_ROUND ?? 75);
@@ -24,16 +25,12 @@ const PREHOOKS = [
 
 const claimsOf = (jwt: string): Record<string, unknown> => JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8')) as never;
 
-async function signIn(url: string, email: string, expectPlan: boolean): Promise<number> {
+async function signIn(post: ReturnType<typeof jsonPoster>, email: string, expectPlan: boolean): Promise<number> {
   const started = performance.now();
-  const response = await fetch(`${url}/auth/sign-in`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password: PASSWORD }),
-  });
-  const body = (await response.json()) as { access_token?: string };
+  const response = await post('/auth/sign-in', { email, password: PASSWORD });
   const ms = performance.now() - started;
-  if (response.status !== 200 || !body.access_token) throw new Error(`sign-in of ${email}: HTTP ${response.status} ${JSON.stringify(body)}`);
+  const body = JSON.parse(response.body) as { access_token?: string };
+  if (response.status !== 200 || !body.access_token) throw new Error(`sign-in of ${email}: HTTP ${response.status} ${response.body}`);
   // Proof the prehooks ran (or did not): the claim the second one adds.
   if ('plan' in claimsOf(body.access_token) !== expectPlan) throw new Error(`the plan claim is ${expectPlan ? 'missing' : 'present'}`);
   return ms;
@@ -48,12 +45,11 @@ async function main(): Promise<void> {
   console.log(machineLine());
   const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const database = await createDatabase(adminUrl, 'trb_bench');
-  let app: RunningApp | undefined;
+  let server: ServerProcess | undefined;
   try {
-    const started = await startBenchApp(database.url);
-    app = started.app;
-    const adminKey = started.adminKey;
-    const url = app.url;
+    server = await startServerProcess(database.url);
+    const { url, adminKey } = server;
+    const post = jsonPoster(url, 1);
     const admin = <T>(query: string, variables?: Record<string, unknown>) => gql<T>(url, adminKey, query, variables);
     const email = (i: number) => `bench-${i % USERS}@bench.test`;
     for (let i = 0; i < USERS; i++)
@@ -71,15 +67,18 @@ async function main(): Promise<void> {
     };
 
     const times = { none: [] as number[], two: [] as number[] };
+    const beyondHash = { none: [] as number[], two: [] as number[] };
     let n = 0;
     for (const enabled of [false, true]) {
       await setEnabled(enabled);
-      for (let i = 0; i < WARMUP; i++) await signIn(url, email(n++), enabled);
+      for (let i = 0; i < WARMUP; i++) await signIn(post, email(n++), enabled);
     }
+    await server.signInTimings();
     for (let round = 0; round < ROUNDS; round++) {
       for (const enabled of round % 2 ? [true, false] : [false, true]) {
         await setEnabled(enabled);
-        for (let i = 0; i < PER_ROUND; i++) (enabled ? times.two : times.none).push(await signIn(url, email(n++), enabled));
+        for (let i = 0; i < PER_ROUND; i++) (enabled ? times.two : times.none).push(await signIn(post, email(n++), enabled));
+        (enabled ? beyondHash.two : beyondHash.none).push(...(await server.signInTimings()).map((timing) => timing.totalMs - timing.hashMs));
       }
       process.stdout.write(`  round ${round + 1}/${ROUNDS} done\n`);
     }
@@ -97,10 +96,19 @@ async function main(): Promise<void> {
     console.log(row('no prehooks', none));
     console.log(row('two prehooks (beforeSignIn, beforeTokenIssue)', two));
     console.log(`beforeTokenIssue call in the sandbox (run log, last ${calls.n}): p50 ${calls.p50.toFixed(3)} ms, p99 ${calls.p99.toFixed(3)} ms`);
+    const serverNone = summary(beyondHash.none);
+    const serverTwo = summary(beyondHash.two);
+    console.log(row('in the server, beyond the hash: no prehooks', serverNone));
+    console.log(row('in the server, beyond the hash: two prehooks', serverTwo));
     const delta = two.p50 - none.p50;
-    console.log(`two prehooks cost p50 ${delta.toFixed(2)} ms per sign-in: target < ${TARGET_MS} ms ${delta < TARGET_MS ? 'met' : 'NOT met'}`);
+    const serverDelta = serverTwo.p50 - serverNone.p50;
+    console.log(
+      `two prehooks cost p50 ${delta.toFixed(2)} ms per sign-in as the client sees it, ${serverDelta.toFixed(2)} ms in the server's own time beyond the hash`,
+    );
+    // Judged on the server's figure: the client's includes two p50s of a ~22 ms hash that drifts by a millisecond between rounds.
+    console.log(`target < ${TARGET_MS} ms (server's figure): ${serverDelta < TARGET_MS ? 'met' : 'NOT met'}`);
   } finally {
-    await app?.close();
+    await server?.close();
     await database.drop();
   }
 }
