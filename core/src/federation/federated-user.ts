@@ -53,7 +53,7 @@ export async function federatedUser(em: EntityManager, pool: UserPool, identity:
       ]);
     return { user: existing, details: { linked: true } };
   }
-  const { user, unknownRoles, created } = await provisionUser(em, pool, identity, email, '', (draft) => hooks.beforeUserCreate(draft, pool));
+  const { user, unknownRoles, created } = await provisionUser(em, pool, identity, email, null, (draft) => hooks.beforeUserCreate(draft, pool));
   if (user.pool?.id !== pool.id) throw new SignInError('access_denied', 'an account with this email already exists');
   return { user, details: { created, unknownRoles, firstSignIn: created } };
 }

@@ -1,7 +1,6 @@
 import type { Identity } from '@tributary/plugin-kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { newId } from '../ids.js';
-import { hashPassword } from '../passwords/verifier.js';
 import type { UserPool } from '../pools/pool.entity.js';
 import type { UserSnapshot } from '../prehooks/events.js';
 import { Role } from '../roles/role.entity.js';
@@ -46,18 +45,21 @@ export type BeforeCreate = (draft: UserSnapshot) => Promise<UserSnapshot>;
 
 /**
  * The first successful sign-in of a user a source knows: create them once. Concurrent first sign-ins
- * race on the email's unique index; the losers read the winner's row.
+ * race on the email's unique index; the losers read the winner's row. `passwordHash` makes the stored
+ * hash of a JIT-migrated user, only once the prehooks let the creation go ahead (null: no password, as
+ * for IdP users, whose pools never migrate).
  */
 export async function provisionUser(
   em: EntityManager,
   pool: UserPool,
   identity: Identity,
   email: string,
-  password: string,
+  passwordHash: (() => Promise<string>) | null,
   beforeCreate: BeforeCreate = async (draft) => draft,
 ): Promise<Provisioned> {
   const { roles, unknown } = await mapRoles(em, identity.roles);
   const migrate = pool.settings.jitMigration;
+  if (migrate && !passwordHash) throw new Error(`pool ${pool.id} migrates users, but no password was checked`);
   const planned = plannedTenant(pool, identity);
   const draft = await beforeCreate({
     id: null,
@@ -84,7 +86,7 @@ export async function provisionUser(
       migrate ? null : pool.id,
       migrate ? pool.id : null,
       identity.externalId,
-      migrate ? await hashPassword(password) : null,
+      migrate ? await passwordHash!() : null,
       migrate ? new Date() : null,
     ],
   );
@@ -99,8 +101,8 @@ export async function provisionUser(
 }
 
 /** Just-in-time migration of a known user: from now on the user is local (irreversible). */
-export async function migrateUser(em: EntityManager, user: User, pool: UserPool, identity: Identity, password: string): Promise<void> {
-  user.passwordHash = await hashPassword(password);
+export async function migrateUser(em: EntityManager, user: User, pool: UserPool, identity: Identity, passwordHash: string): Promise<void> {
+  user.passwordHash = passwordHash;
   user.pool = null;
   user.migratedFrom = pool;
   user.migratedAt = new Date();

@@ -133,7 +133,7 @@ export class SignInService {
     let details: Record<string, unknown> = {};
     const migrated = pool.settings.jitMigration;
     if (migrated) {
-      await migrateUser(this.em, user, pool, outcome.identity, password);
+      await migrateUser(this.em, user, pool, outcome.identity, await this.hashing(hashPassword(password)));
       details = { migrated: true };
     } else if (pool.settings.syncUserAttributes) {
       details = { synced: true, unknownRoles: await syncUser(this.em, user, outcome.identity) };
@@ -158,7 +158,14 @@ export class SignInService {
         continue;
       }
       const beforeCreate = (draft: UserSnapshot) => hooks.beforeUserCreate(draft, pool);
-      const { user, unknownRoles, created } = await provisionUser(this.em, pool, outcome.identity, email, password, beforeCreate);
+      const { user, unknownRoles, created } = await provisionUser(
+        this.em,
+        pool,
+        outcome.identity,
+        email,
+        () => this.hashing(hashPassword(password)),
+        beforeCreate,
+      );
       const owner = user.pool?.id ?? user.migratedFrom?.id;
       if (owner !== pool.id) throw withDetails(invalidCredentials(), { pool: pool.id, reason: 'the email belongs to another pool' });
       assertActive(user);
