@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { hashPassword, verifyArgon2 } from '../core/src/passwords/argon2id.js';
 import { startDirectoryPeer, type DirectoryPeer } from '../test/fixtures/directory-peer.js';
 import { directorySource } from '../test/fixtures/directory-source.js';
-import { createDatabase } from '../test/support/databases.js';
+import { connectClient, createDatabase } from '../test/support/databases.js';
 import { gql, machineLine, percentile } from './support/app.js';
 import { jsonPoster, startServerProcess, type ServerProcess } from './support/server.js';
 
@@ -66,6 +66,40 @@ async function paired(post: Post, email: string, rounds: number): Promise<{ hash
       0.5,
     );
   return { hash: p50(hashes), signIn: p50(signIns), overhead: p50(overheads) };
+}
+
+/**
+ * What this machine's PostgreSQL costs a sign-in before any application code: after an argon2id verify (as in
+ * a sign-in, which leaves the caches cold), one bare read round trip and one bare durable one-row insert, on a
+ * plain `pg` client with prepared statements. A sign-in needs at least one of each (checked-for user and throttle
+ * state before the hash, refresh token and audit event after it).
+ */
+async function databaseFloor(databaseUrl: string, rounds: number): Promise<{ read: number; write: number }> {
+  const client = await connectClient(databaseUrl);
+  try {
+    await client.query('create table bench_floor (id int not null, at timestamptz not null default now())');
+    const hash = await hashPassword(PASSWORD);
+    const reads: number[] = [];
+    const writes: number[] = [];
+    for (let i = 0; i < rounds; i++) {
+      await verifyArgon2(hash, PASSWORD);
+      let t = performance.now();
+      await client.query({ name: 'floor_read', text: 'select 1' });
+      reads.push(performance.now() - t);
+      await verifyArgon2(hash, PASSWORD);
+      t = performance.now();
+      await client.query({ name: 'floor_write', text: 'insert into bench_floor (id) values ($1)', values: [i] });
+      writes.push(performance.now() - t);
+    }
+    const p50 = (values: number[]) =>
+      percentile(
+        values.sort((a, b) => a - b),
+        0.5,
+      );
+    return { read: p50(reads), write: p50(writes) };
+  } finally {
+    await client.end();
+  }
 }
 
 type Run = Awaited<ReturnType<typeof load>>;
@@ -188,6 +222,7 @@ async function main(): Promise<void> {
     // The single-core baseline again right after (a): the ratios use the mean of both measurements.
     const argon2After = await argon2Rate();
     const pairedRun = await paired(post, local(0), 200);
+    const floor = await databaseFloor(database.url, 100);
     await scenario('(b) first sign-in, JIT migration', JIT_REQUESTS, jitPool, jitPeer, (c) => ({ warm: jit(c, 'warm'), run: jit(c, 'run') }));
     // Migrated by (b)'s measured run at concurrency 1.
     const migrated = (i: number) => jit(1, 'run')(i % USERS);
@@ -220,6 +255,9 @@ async function main(): Promise<void> {
       `pipeline overhead p50, paired (200 rounds of one verify then one sign-in): ${pairedRun.overhead.toFixed(2)} ms (sign-in p50 ${pairedRun.signIn.toFixed(1)} ms, verify p50 ${pairedRun.hash.toFixed(1)} ms)`,
     );
     console.log('  (as the client sees it: includes the HTTP round trip over loopback and the client)');
+    console.log(
+      `this machine's database floor, after a verify like a sign-in's: bare read round trip p50 ${floor.read.toFixed(2)} ms + bare durable one-row insert p50 ${floor.write.toFixed(2)} ms = ${(floor.read + floor.write).toFixed(2)} ms`,
+    );
     const local1 = localAt(1);
     console.log(`pipeline beyond the hash p50, in the server, (a) at concurrency 1: ${local1.serverBeyondHash.toFixed(2)} ms (target < 2 ms)`);
     console.log(

@@ -12,6 +12,13 @@ export async function onServer(adminUrl: string, sql: string): Promise<void> {
   }
 }
 
+/** A plain client on `url`, for measuring the database without the application (bench sign-in). */
+export async function connectClient(url: string): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  return client;
+}
+
 export function withDatabase(url: string, database: string): string {
   const next = new URL(url);
   next.pathname = `/${database}`;

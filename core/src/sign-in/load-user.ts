@@ -7,11 +7,14 @@ import { throttleStateQuery } from './throttle.js';
 type Row = Record<string, unknown> & { throttle_wait: number | null; throttle_account: boolean; id: string | null; pool_id: string | null; role_rows: unknown };
 
 export interface SignInState {
-  user: User | null;
   /** Seconds until this email may try again from this address; 0: go ahead. */
   retryAfter: number;
   /** The account has failures on record: a success must clear them. */
   accountFailures: boolean;
+  /** The stored hash of a local user (null: a local user without a password; undefined: not a local user). */
+  localPasswordHash: string | null | undefined;
+  /** The user as a managed entity, built on demand: the sign-in overlaps that work with the password check. */
+  user(): Promise<User | null>;
 }
 
 /**
@@ -33,12 +36,18 @@ export async function loadSignInState(em: EntityManager, email: string, ip: stri
        from users u where u.email = ?) u on true`,
     [...throttle.params, email],
   );
-  const state = { retryAfter: Math.max(0, Number(row?.throttle_wait ?? 0)), accountFailures: row?.throttle_account === true };
-  if (!row?.id) return { ...state, user: null };
-  if (row.pool_id) return { ...state, user: await em.findOne(User, { id: row.id }, { populate: ['pool', 'roles', 'tenant'], strategy: 'joined' }) };
+  const limits = { retryAfter: Math.max(0, Number(row?.throttle_wait ?? 0)), accountFailures: row?.throttle_account === true };
+  if (!row?.id) return { ...limits, localPasswordHash: undefined, user: async () => null };
+  const id = row.id;
+  if (row.pool_id) {
+    return { ...limits, localPasswordHash: undefined, user: () => em.findOne(User, { id }, { populate: ['pool', 'roles', 'tenant'], strategy: 'joined' }) };
+  }
   const { throttle_wait: _wait, throttle_account: _account, role_rows: roleRows, ...userRow } = row;
-  const user = em.map(User, userRow as never);
-  const roles = (typeof roleRows === 'string' ? JSON.parse(roleRows) : roleRows) as Record<string, unknown>[];
-  user.roles.hydrate(roles.map((role) => em.map(Role, role as never)));
-  return { ...state, user };
+  const user = async () => {
+    const entity = em.map(User, userRow as never);
+    const roles = (typeof roleRows === 'string' ? JSON.parse(roleRows) : roleRows) as Record<string, unknown>[];
+    entity.roles.hydrate(roles.map((role) => em.map(Role, role as never)));
+    return entity;
+  };
+  return { ...limits, localPasswordHash: (row.password_hash as string | null) ?? null, user };
 }

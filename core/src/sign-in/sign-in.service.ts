@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AuditLog, type AuditRecord } from '../audit/audit.service.js';
 import type { Logger } from '../logger.js';
-import { burnDummyVerification, hashPassword, verifyPassword } from '../passwords/verifier.js';
+import { burnDummyVerification, hashPassword, verifyPassword, type Verification } from '../passwords/verifier.js';
 import type { PoolConnector } from '../pools/pool-connector.js';
 import { UserPool } from '../pools/pool.entity.js';
 import type { UserSnapshot } from '../prehooks/events.js';
@@ -73,7 +73,8 @@ export class SignInService {
   private async attempt(request: SignInRequest, started: number): Promise<TokenSet> {
     const email = normaliseEmail(request.email);
     // The sign-in path is latency-bound on round trips: one read before the password check, one write after.
-    const { user, retryAfter: wait, accountFailures } = await loadSignInState(this.em, email, request.ip);
+    const state = await loadSignInState(this.em, email, request.ip);
+    const { retryAfter: wait, accountFailures } = state;
     if (wait > 0) {
       await this.record(email, null, 'too_many_attempts', started, { ip: request.ip });
       throw new SignInError('too_many_attempts', 'too many failed attempts; try again later', { retryAfterSeconds: wait });
@@ -82,8 +83,14 @@ export class SignInService {
     let verified: Verified;
     let claims: Record<string, unknown> | undefined;
     try {
+      // A local user's password check starts here, on the thread pool, and building the user and the
+      // beforeSignIn prehooks overlap it (the main thread would otherwise idle through the hash). A
+      // prehook's denial still wins: the check's outcome is then never looked at.
+      const check = state.localPasswordHash ? this.hashing(verifyPassword(state.localPasswordHash, request.password)) : undefined;
+      check?.catch(() => undefined); // awaited in local(); a denial before that must not leave it unhandled
+      const user = await state.user();
       await hooks.beforeSignIn(email, user);
-      if (user && !user.pool) verified = await this.local(user, request.password);
+      if (user && !user.pool) verified = await this.local(user, request.password, check);
       else if (user) verified = await this.external(user, user.pool!, email, request.password);
       else verified = await this.firstSignIn(email, request.password, hooks);
       if (verified.migrated) await hooks.userMigrated(verified.user, verified.pool!);
@@ -106,13 +113,13 @@ export class SignInService {
     ]);
   }
 
-  /** Rule 1: a local user (native or migrated); no source is called. */
-  private async local(user: User, password: string): Promise<Verified> {
-    if (!user.passwordHash) {
+  /** Rule 1: a local user (native or migrated); no source is called. `check`: the password check, already started. */
+  private async local(user: User, password: string, check: Promise<Verification> | undefined): Promise<Verified> {
+    if (!check) {
       await this.hashing(burnDummyVerification(password));
       throw invalidCredentials();
     }
-    const { ok, needsRehash } = await this.hashing(verifyPassword(user.passwordHash, password));
+    const { ok, needsRehash } = await check;
     if (!ok) throw invalidCredentials();
     assertActive(user);
     if (needsRehash) {
