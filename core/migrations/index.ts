@@ -1,5 +1,6 @@
 import { InitialSchema } from './20261124-initial-schema.js';
 import { RowEstimate } from './20261124-row-estimate.js';
+import { ExpiryIndexes } from './20261124-expiry-indexes.js';
 import { Federation } from './20261124-federation.js';
 import { PrehookRuns } from './20261124-prehook-runs.js';
 import { SignInAndTokens } from './20261124-sign-in-and-tokens.js';
@@ -11,4 +12,5 @@ export const migrations = [
   { name: '20261124-federation', class: Federation },
   { name: '20261124-row-estimate', class: RowEstimate },
   { name: '20261124-prehook-runs', class: PrehookRuns },
+  { name: '20261124-expiry-indexes', class: ExpiryIndexes },
 ];

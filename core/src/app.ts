@@ -12,6 +12,7 @@ import { queryLimits } from './graphql/limits.js';
 import { adminSchema } from './graphql/schema.js';
 import { createHttpApp } from './http/app.js';
 import { createLogger, type Logger } from './logger.js';
+import { schedulePurge } from './maintenance/purge-schedule.js';
 import { builtinSources } from './pools/builtin-sources.js';
 import { PoolConnector } from './pools/pool-connector.js';
 import { SourceRegistry } from './pools/source-registry.js';
@@ -102,6 +103,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     server = await new Promise<Server>((resolve, reject) => {
       const listening = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
     });
+    const purge = schedulePurge(() => database.orm.em.fork(), { auditRetentionDays: config.auditRetentionDays }, logger);
     const { port } = server.address() as AddressInfo;
     const url = `http://${config.host}:${port}`;
     issuer.url ||= url;
@@ -115,6 +117,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
       async close() {
         await new Promise<void>((resolve) => running.close(() => resolve()));
         running.closeAllConnections();
+        await purge.stop();
         await apollo.stop();
         await connector.closeAll();
         await runLog.flush();

@@ -4,6 +4,7 @@ import { AdminKeyService } from './admin-keys/admin-key.service.js';
 import { loadConfig } from './config.js';
 import { openDatabase } from './db/database.js';
 import { createLogger } from './logger.js';
+import { purgeExpiredRows } from './maintenance/purge.js';
 import { SecretBox } from './secrets/secret-box.js';
 import { resolveSecretKey } from './secrets/secret-key.js';
 import { SigningKeys } from './tokens/signing-keys.js';
@@ -12,7 +13,8 @@ import { ACCESS_TOKEN_TTL_S } from './tokens/token.service.js';
 const USAGE = `usage:
   pnpm tributary admin-key create --name NAME   print a new admin key (once; only its hash is stored)
   pnpm tributary migrate                        apply pending database migrations
-  pnpm tributary keys rotate                    add a new token signing key; the old one stays published until its tokens expire`;
+  pnpm tributary keys rotate                    add a new token signing key; the old one stays published until its tokens expire
+  pnpm tributary purge                          delete expired tokens, codes, flows and throttle counters now (servers also do it every 10 minutes)`;
 
 const { positionals, values } = parseArgs({ allowPositionals: true, options: { name: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
 const command = positionals.join(' ');
@@ -24,7 +26,7 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return values.help ? 0 : 2;
   }
-  if (!['admin-key create', 'migrate', 'keys rotate'].includes(command)) {
+  if (!['admin-key create', 'migrate', 'keys rotate', 'purge'].includes(command)) {
     console.error(`unknown command "${command}"\n${USAGE}`);
     return 2;
   }
@@ -36,6 +38,9 @@ async function main(): Promise<number> {
   try {
     if (command === 'migrate') {
       console.log('database schema is up to date');
+    } else if (command === 'purge') {
+      const deleted = await purgeExpiredRows(database.orm.em.fork(), { auditRetentionDays: config.auditRetentionDays });
+      for (const [table, count] of Object.entries(deleted)) console.log(`${table}: ${count} deleted`);
     } else if (command === 'keys rotate') {
       const box = new SecretBox(resolveSecretKey(config, logger));
       const kid = await new SigningKeys(() => database.orm.em.fork(), box, ACCESS_TOKEN_TTL_S * 1000).rotate();

@@ -6,13 +6,15 @@ import { resolveSecretKey } from './secrets/secret-key.js';
 describe('loadConfig', () => {
   it('applies defaults for the embedded mode', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ port: 4000, databaseUrl: undefined, dataDir: './.tributary', plugins: [], redirectUris: [] });
+    expect(config).toMatchObject({ port: 4000, databaseUrl: undefined, dataDir: './.tributary', plugins: [], redirectUris: [], auditRetentionDays: 0 });
   });
 
   it('names the variable that is wrong', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadConfig({ DATABASE_URL: 'not a url' })).toThrow(/DATABASE_URL/);
     expect(() => loadConfig({ TRIBUTARY_BOOTSTRAP_ADMIN_KEY: 'short' })).toThrow(/TRIBUTARY_BOOTSTRAP_ADMIN_KEY/);
+    expect(() => loadConfig({ TRIBUTARY_AUDIT_RETENTION_DAYS: '1.5' })).toThrow(/TRIBUTARY_AUDIT_RETENTION_DAYS: must be a whole number of days/);
+    expect(() => loadConfig({ TRIBUTARY_AUDIT_RETENTION_DAYS: '-1' })).toThrow(/TRIBUTARY_AUDIT_RETENTION_DAYS/);
   });
 
   it('refuses to run against DATABASE_URL without a secrets key, and refuses a key of the wrong size', () => {

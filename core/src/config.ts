@@ -25,6 +25,7 @@ const EnvSchema = z.object({
   TRIBUTARY_TRUST_PROXY: csv,
   TRIBUTARY_PUBLIC_URL: z.url('must be a URL').optional(),
   TRIBUTARY_TOKEN_AUDIENCE: z.string().min(1).default('tributary'),
+  TRIBUTARY_AUDIT_RETENTION_DAYS: z.coerce.number().int('must be a whole number of days').min(0).max(36_500).default(0),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -48,6 +49,8 @@ export interface Config {
   tokenAudience: string;
   /** Proxies (addresses, CIDRs or `loopback`) whose X-Forwarded-For names the client; none by default. */
   trustProxy: string[];
+  /** Audit events older than this many days are purged; 0 keeps them forever. */
+  auditRetentionDays: number;
 }
 
 export class ConfigError extends Error {
@@ -76,5 +79,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: env.TRIBUTARY_PUBLIC_URL?.replace(/\/$/, ''),
     tokenAudience: env.TRIBUTARY_TOKEN_AUDIENCE,
     trustProxy: env.TRIBUTARY_TRUST_PROXY,
+    auditRetentionDays: env.TRIBUTARY_AUDIT_RETENTION_DAYS,
   };
 }

@@ -19,6 +19,12 @@ const MAX_BLOCK_SECONDS = 3600;
 /** Counters whose last failure or block ended a whole window ago start again from one. */
 const STALE = `greatest(sign_in_attempts.window_started_at, coalesce(sign_in_attempts.blocked_until, '-infinity')) < now() - interval '${WINDOW_SECONDS} seconds'`;
 
+/**
+ * The same condition, written so the window index can serve it: rows that count no more (a failure would
+ * start them from one), which the purge of expired rows deletes (core/src/maintenance/purge.ts).
+ */
+export const STALE_ATTEMPTS = `window_started_at < now() - interval '${WINDOW_SECONDS} seconds' and (blocked_until is null or blocked_until < now() - interval '${WINDOW_SECONDS} seconds')`;
+
 const pgArray = (items: readonly string[]): string => `{${items.map((item) => JSON.stringify(item)).join(',')}}`;
 
 export function throttleKeys(email: string, ip: string): string[] {
