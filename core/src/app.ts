@@ -103,7 +103,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     server = await new Promise<Server>((resolve, reject) => {
       const listening = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
     });
-    const purge = schedulePurge(() => database.orm.em.fork(), { auditRetentionDays: config.auditRetentionDays }, logger);
+    const purge = schedulePurge(() => database.orm.em.fork(), { auditRetentionDays: config.auditRetentionDays }, logger, config.purgeIntervalMinutes * 60_000);
     const { port } = server.address() as AddressInfo;
     const url = `http://${config.host}:${port}`;
     issuer.url ||= url;

@@ -14,7 +14,7 @@ const USAGE = `usage:
   pnpm tributary admin-key create --name NAME   print a new admin key (once; only its hash is stored)
   pnpm tributary migrate                        apply pending database migrations
   pnpm tributary keys rotate                    add a new token signing key; the old one stays published until its tokens expire
-  pnpm tributary purge                          delete expired tokens, codes, flows and throttle counters now (servers also do it every 10 minutes)`;
+  pnpm tributary purge                          delete expired tokens, codes, flows and throttle counters now (servers also do it, every TRIBUTARY_PURGE_INTERVAL_MINUTES)`;
 
 const { positionals, values } = parseArgs({ allowPositionals: true, options: { name: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
 const command = positionals.join(' ');

@@ -26,6 +26,7 @@ const EnvSchema = z.object({
   TRIBUTARY_PUBLIC_URL: z.url('must be a URL').optional(),
   TRIBUTARY_TOKEN_AUDIENCE: z.string().min(1).default('tributary'),
   TRIBUTARY_AUDIT_RETENTION_DAYS: z.coerce.number().int('must be a whole number of days').min(0).max(36_500).default(0),
+  TRIBUTARY_PURGE_INTERVAL_MINUTES: z.coerce.number().int('must be a whole number of minutes').min(0).max(1440).default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -51,6 +52,8 @@ export interface Config {
   trustProxy: string[];
   /** Audit events older than this many days are purged; 0 keeps them forever. */
   auditRetentionDays: number;
+  /** How often each node purges expired rows; 0: never (run `tributary purge` from a scheduler instead). */
+  purgeIntervalMinutes: number;
 }
 
 export class ConfigError extends Error {
@@ -80,5 +83,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     tokenAudience: env.TRIBUTARY_TOKEN_AUDIENCE,
     trustProxy: env.TRIBUTARY_TRUST_PROXY,
     auditRetentionDays: env.TRIBUTARY_AUDIT_RETENTION_DAYS,
+    purgeIntervalMinutes: env.TRIBUTARY_PURGE_INTERVAL_MINUTES,
   };
 }

@@ -2,13 +2,16 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Logger } from '../../core/src/logger.js';
 import { PURGE_BATCH, purgeExpiredRows } from '../../core/src/maintenance/purge.js';
+import { schedulePurge } from '../../core/src/maintenance/purge-schedule.js';
 import { ok, startTestServer, type TestServer } from '../support/server.js';
 import { refresh, signIn } from '../support/sign-in.js';
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer();
+  // No scheduled purge: the counts below are this test's own.
+  server = await startTestServer({ env: { TRIBUTARY_PURGE_INTERVAL_MINUTES: '0' } });
   ok(await server.gql('mutation { createUser(input: { email: "kept@purge.test", password: "kept-password-1" }) { id } }'));
 });
 afterAll(() => server.close());
@@ -92,6 +95,32 @@ describe('purge of expired rows', () => {
     expect(await count('audit_events', `created_at < now() - interval '28 days'`)).toBe(2);
     expect((await purge(30)).audit_events).toBe(1);
     expect(await count('audit_events', `created_at < now() - interval '28 days'`)).toBe(1);
+  });
+
+  it('runs on a schedule, logs a failed run without stopping, and stops when asked', async () => {
+    const logged: { level: string; message: string }[] = [];
+    const logger = {
+      info: (_: object, message: string) => logged.push({ level: 'info', message }),
+      error: (_: object, message: string) => logged.push({ level: 'error', message }),
+    };
+    let calls = 0;
+    const em = () => {
+      // The first run fails as a database that is down would; the next ones go through.
+      if (calls++ === 0) throw new Error('connection refused');
+      return server.app.database.orm.em.fork();
+    };
+    await server.sql(`insert into sign_in_attempts (key, failures, window_started_at) values ('ip:203.0.113.8', 1, now() - interval '1 hour')`);
+    const schedule = schedulePurge(em, { auditRetentionDays: 0 }, logger as unknown as Logger, 50);
+    try {
+      await expect.poll(() => count('sign_in_attempts', `key = 'ip:203.0.113.8'`), { timeout: 5000 }).toBe(0);
+    } finally {
+      await schedule.stop();
+    }
+    expect(logged[0]).toEqual({ level: 'error', message: 'purging expired rows failed; retrying at the next interval' });
+    expect(logged).toContainEqual({ level: 'info', message: 'purged expired rows' });
+    const after = calls;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(calls).toBe(after);
   });
 
   it('runs from the CLI: pnpm tributary purge', async () => {
