@@ -64,7 +64,7 @@ export function connectAuth0(config: Auth0Config, ctx: SourceContext): ExternalC
 
     // Roles are left out of listed users: one extra call per user would exhaust the Management API rate limit.
     async listUsers(cursor) {
-      const { page, from } = decodeCursor(cursor);
+      const { page, from, skip = [], lastAt, lastIds = [] } = decodeCursor(cursor);
       const result = await call('list users', () =>
         management.users.list({
           page,
@@ -75,17 +75,21 @@ export function connectAuth0(config: Auth0Config, ctx: SourceContext): ExternalC
           ...(from ? { q: `created_at:["${from}" TO *]` } : {}),
         }),
       );
-      const users = result.data as Auth0User[];
+      const listed = result.data as Auth0User[];
       const total = (result.response as { total?: number }).total ?? 0;
-      const hasMore = users.length === PAGE_SIZE && page * PAGE_SIZE + users.length < total;
+      const hasMore = listed.length === PAGE_SIZE && page * PAGE_SIZE + listed.length < total;
+      // Who was listed at the newest instant so far: a new window starts there, inclusively.
+      const pageLast = String(listed.at(-1)?.created_at ?? lastAt ?? '');
+      const atLast = listed.filter((user) => String(user.created_at) === pageLast).map((user) => String(user.user_id));
+      const tail = pageLast === lastAt ? [...lastIds, ...atLast] : atLast;
       let next: string | null = null;
-      if (hasMore && page + 1 < MAX_PAGES) next = encodeCursor({ page: page + 1, from });
+      if (hasMore && page + 1 < MAX_PAGES) next = encodeCursor({ page: page + 1, from, skip, lastAt: pageLast, lastIds: tail });
       else if (hasMore) {
         // Auth0 refuses to page past 1,000 results: start a new search window at the last created_at seen.
-        const last = String(users.at(-1)?.created_at ?? '');
-        if (!last || last === from) throw new SourceError('UNSUPPORTED', 'more than 1,000 Auth0 users share one created_at: use a users-export job');
-        next = encodeCursor({ page: 0, from: last });
+        if (!pageLast || pageLast === from) throw new SourceError('UNSUPPORTED', 'more than 1,000 Auth0 users share one created_at: use a users-export job');
+        next = encodeCursor({ page: 0, from: pageLast, skip: tail });
       }
+      const users = listed.filter((user) => !(String(user.created_at) === from && skip.includes(String(user.user_id))));
       return { users: users.map((user) => mapIdentity(user, field)), cursor: next };
     },
 

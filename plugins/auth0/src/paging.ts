@@ -7,6 +7,11 @@ export interface Cursor {
   page: number;
   /** Lower bound (inclusive) on created_at for the current search window. */
   from?: string | undefined;
+  /** Users at exactly `from` that the previous window already listed: the inclusive bound brings them back. */
+  skip?: string[] | undefined;
+  /** The newest created_at listed so far in this window, and the users listed at exactly that instant. */
+  lastAt?: string | undefined;
+  lastIds?: string[] | undefined;
 }
 
 export function encodeCursor(cursor: Cursor): string {
@@ -17,7 +22,8 @@ export function decodeCursor(cursor: string | null | undefined): Cursor {
   if (!cursor) return { page: 0 };
   try {
     const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Cursor;
-    if (Number.isInteger(value.page) && value.page >= 0 && value.page < MAX_PAGES) return value;
+    const ids = (list: unknown) => list === undefined || (Array.isArray(list) && list.every((id) => typeof id === 'string'));
+    if (Number.isInteger(value.page) && value.page >= 0 && value.page < MAX_PAGES && ids(value.skip) && ids(value.lastIds)) return value;
   } catch {
     // fall through
   }

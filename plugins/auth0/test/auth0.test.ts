@@ -81,18 +81,23 @@ describe('auth0: authenticate', () => {
 });
 
 describe('auth0: users', () => {
-  it('listUsers pages by 100 and opens a new search window past 1,000', async () => {
+  it('listUsers pages by 100 and opens a new search window past 1,000, listing each user once', async () => {
     for (let i = 0; i < 1050; i++) fake.store.addUser({ email: `bulk-${i}@example.com`, password: PASSWORD });
-    const seen = new Set<string>();
+    // Several users created in the same instant straddle the 1,000th result, where the second window begins.
+    const ordered = [...fake.store.users.values()].sort((a, b) => a.created_at.localeCompare(b.created_at) || a.user_id.localeCompare(b.user_id));
+    const boundary = ordered[999]!.created_at;
+    for (const user of ordered.slice(995, 1005)) user.created_at = boundary;
+    const listed: string[] = [];
     let cursor: string | null | undefined;
     let pages = 0;
     do {
       const page = await source.listUsers!(cursor);
-      page.users.forEach((user) => seen.add(user.externalId));
+      listed.push(...page.users.map((user) => user.externalId));
       cursor = page.cursor;
       pages++;
     } while (cursor && pages < 30);
-    expect(seen.size).toBe(fake.store.users.size);
+    expect(new Set(listed).size).toBe(fake.store.users.size);
+    expect(listed).toHaveLength(fake.store.users.size);
     expect(pages).toBe(11); // 10 pages in the first window, the rest in the second
   });
 
