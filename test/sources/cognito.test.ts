@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startAwsProxy, type AwsProxy } from '../../plugins/cognito/test/aws-proxy.js';
 import { startCognitoLocal, type CognitoLocal } from '../../plugins/cognito/test/cognito-local.js';
-import { createFixture, createUser, PASSWORD, setAttributes, type Fixture } from '../../plugins/cognito/test/setup.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { createFixture, createUser, PASSWORD, setAttributes, setGroups, type Fixture } from '../../plugins/cognito/test/setup.js';
+import { ok, startTestServer, type TestServer } from '../support/server.js';
 import { auditOf } from '../support/sign-in.js';
 import { claimsOf, expectSignInError, listedConfig, poolsOf, reorderPools, sourceInfo, testConnection, userByEmail, userById } from './helpers.js';
 
@@ -87,6 +87,17 @@ describe('cognito: sign-in over HTTP', () => {
 
     await expectSignInError(server, 'sync@cognito.test', 'Wrong-passw0rd!', 401, 'invalid_credentials');
     await expectSignInError(server, 'nobody@cognito.test', PASSWORD, 401, 'invalid_credentials');
+  });
+
+  it('Cognito groups map to local roles by key, refreshed at every sign-in while the pool syncs', async () => {
+    ok(await server.gql('mutation { createRole(input: { key: "cognito-editors", name: "Editors" }) { id } }'));
+    await pools.create(config(), { syncUserAttributes: true });
+    await createUser(peer.admin, fixture.poolId, 'groups@cognito.test');
+    await setGroups(peer.admin, fixture.poolId, 'groups@cognito.test', ['cognito-editors', 'no-such-local-role']);
+    expect((await claimsOf(server, 'groups@cognito.test', PASSWORD)).roles).toEqual(['cognito-editors']);
+    expect((await auditOf(server, 'groups@cognito.test')).at(-1)!.details).toMatchObject({ unknownRoles: ['no-such-local-role'] });
+    await setGroups(peer.admin, fixture.poolId, 'groups@cognito.test', []);
+    expect((await claimsOf(server, 'groups@cognito.test', PASSWORD)).roles).toEqual([]);
   });
 
   it('a user without the tenant attribute gets no tenant under FROM_ATTRIBUTE', async () => {

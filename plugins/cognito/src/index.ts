@@ -5,6 +5,7 @@ import {
   AdminDisableUserCommand,
   AdminEnableUserCommand,
   AdminGetUserCommand,
+  AdminListGroupsForUserCommand,
   AdminSetUserPasswordCommand,
   AdminUpdateUserAttributesCommand,
   DescribeUserPoolCommand,
@@ -16,7 +17,7 @@ import { definePoolSource, SourceError, type ExternalConnection, type Identity }
 import { createCognitoClient, secretHash } from './client.js';
 import { cognitoConfig, type CognitoConfig } from './config.js';
 import { mapCognitoError, toSourceError, WRONG_CREDENTIALS } from './errors.js';
-import { mapIdentity, profileToAttributes } from './map-identity.js';
+import { groupsFromIdToken, mapIdentity, profileToAttributes } from './map-identity.js';
 
 /** AWS caps ListUsers at 60 per page. */
 export const PAGE_SIZE = 60;
@@ -36,10 +37,23 @@ export function connectCognito(config: CognitoConfig, ctx: Parameters<typeof cre
     }
   }
 
+  /** A user's groups, their roles in Tributary (AWS pages them by 60). */
+  async function groupsOf(Username: string): Promise<string[]> {
+    const groups: string[] = [];
+    let NextToken: string | undefined;
+    do {
+      const page = await call('AdminListGroupsForUser', () => client.send(new AdminListGroupsForUserCommand({ ...pool, Username, Limit: 60, NextToken })));
+      groups.push(...(page.Groups ?? []).flatMap((group) => (group.GroupName ? [group.GroupName] : [])));
+      NextToken = page.NextToken;
+    } while (NextToken);
+    return groups;
+  }
+
   async function findOne(filter: string): Promise<Identity | null> {
     const page = await call('ListUsers', () => client.send(new ListUsersCommand({ ...pool, Filter: filter, Limit: 1 })));
     const user = page.Users?.[0];
-    return user ? mapIdentity(user, config.tenantIdFieldName) : null;
+    if (!user) return null;
+    return { ...mapIdentity(user, config.tenantIdFieldName), roles: user.Username ? await groupsOf(user.Username) : [] };
   }
 
   /** Admin* calls take a username; externalId is the sub, which only ListUsers can search. */
@@ -72,11 +86,15 @@ export function connectCognito(config: CognitoConfig, ctx: Parameters<typeof cre
       if (user.UserStatus === 'FORCE_CHANGE_PASSWORD' || user.UserStatus === 'RESET_REQUIRED') {
         throw new SourceError('REJECTED', `the user must change their password in Cognito first (${user.UserStatus})`);
       }
-      return mapIdentity({ ...user, Attributes: user.UserAttributes }, config.tenantIdFieldName);
+      const identity = mapIdentity({ ...user, Attributes: user.UserAttributes }, config.tenantIdFieldName);
+      // The groups are in the ID token Cognito just issued: no extra call on the sign-in path.
+      const groups = groupsFromIdToken(result.AuthenticationResult?.IdToken);
+      return { ...identity, roles: groups ?? (await groupsOf(user.Username ?? email)) };
     },
 
     getUser: (email) => findOne(`email = ${quote(email)}`),
 
+    // Groups are left out of listed users: one extra call per user would exhaust the Cognito API quota.
     async listUsers(cursor) {
       const page = await call('ListUsers', () =>
         client.send(new ListUsersCommand({ ...pool, Limit: PAGE_SIZE, ...(cursor ? { PaginationToken: cursor } : {}) })),

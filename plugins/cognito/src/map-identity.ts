@@ -58,3 +58,20 @@ export function profileToAttributes(profile: Record<string, unknown>): Attribute
     .filter(([name, value]) => (STANDARD.has(name) || name.startsWith('custom:')) && value !== undefined && value !== null)
     .map(([Name, value]) => ({ Name, Value: typeof value === 'string' ? value : JSON.stringify(value) }));
 }
+
+/**
+ * `cognito:groups` of the ID token InitiateAuth returned: the user's groups, which become roles. The token
+ * arrives in AWS's own answer to our request over TLS, as trusted as that answer; its signature is not
+ * what vouches for it here. Undefined when there is no readable token, so the caller asks the API instead.
+ */
+export function groupsFromIdToken(idToken: string | undefined): string[] | undefined {
+  const payload = idToken?.split('.')[1];
+  if (!payload) return undefined;
+  try {
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
+    const groups = claims['cognito:groups'] ?? [];
+    return Array.isArray(groups) ? groups.filter((group): group is string => typeof group === 'string') : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -5,7 +5,7 @@ import cognito from '../src/index.js';
 import { secretHash } from '../src/client.js';
 import { startAwsProxy, type AwsProxy } from './aws-proxy.js';
 import { freePort, startCognitoLocal, type CognitoLocal } from './cognito-local.js';
-import { createFixture, createUser, PASSWORD, type Fixture } from './setup.js';
+import { createFixture, createUser, PASSWORD, setGroups, type Fixture } from './setup.js';
 
 let peer: CognitoLocal;
 let proxy: AwsProxy;
@@ -45,6 +45,22 @@ runSourceConformance({
   seedUser: { email: 'alice@example.com', password: PASSWORD },
   unknownEmail: 'nobody@example.com',
   runner: { describe, it, beforeAll, afterAll },
+});
+
+describe('cognito: groups are roles', () => {
+  it('authenticate (from the ID token) and getUser (from AdminListGroupsForUser) return the groups; listed users carry none', async () => {
+    await createUser(peer.admin, fixture.poolId, 'grouped@example.com');
+    await setGroups(peer.admin, fixture.poolId, 'grouped@example.com', ['editors', 'billing']);
+    const signedIn = await source.authenticate({ email: 'grouped@example.com', password: PASSWORD });
+    expect([...signedIn!.roles!].sort()).toEqual(['billing', 'editors']);
+    expect([...(await source.getUser!('grouped@example.com'))!.roles!].sort()).toEqual(['billing', 'editors']);
+    await setGroups(peer.admin, fixture.poolId, 'grouped@example.com', []);
+    expect((await source.authenticate({ email: 'grouped@example.com', password: PASSWORD }))!.roles).toEqual([]);
+    const listed = (await source.listUsers!(null)).users.find((user) => user.email === 'grouped@example.com');
+    expect(listed).toBeDefined();
+    expect(listed!.roles).toBeUndefined();
+    await source.deleteUser!(listed!.externalId);
+  });
 });
 
 describe('cognito: authenticate', () => {

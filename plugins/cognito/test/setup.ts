@@ -1,5 +1,11 @@
 import {
+  AdminAddUserToGroupCommand,
   AdminCreateUserCommand,
+  AdminGetUserCommand,
+  AdminListGroupsForUserCommand,
+  AdminRemoveUserFromGroupCommand,
+  CreateGroupCommand,
+  GroupExistsException,
   AdminDisableUserCommand,
   AdminSetUserPasswordCommand,
   AdminUpdateUserAttributesCommand,
@@ -35,6 +41,21 @@ export async function createUser(
 export async function setAttributes(admin: CognitoIdentityProviderClient, poolId: string, email: string, attributes: Record<string, string>): Promise<void> {
   const UserAttributes = Object.entries(attributes).map(([Name, Value]) => ({ Name, Value }));
   await admin.send(new AdminUpdateUserAttributesCommand({ UserPoolId: poolId, Username: email, UserAttributes }));
+}
+
+/** Puts the user in exactly these groups (created when missing), as an admin would in the Cognito console. */
+export async function setGroups(admin: CognitoIdentityProviderClient, poolId: string, email: string, groups: string[]): Promise<void> {
+  // Group membership is by the real username (a generated id here), which AdminListGroupsForUser in cognito-local needs.
+  const { Username } = await admin.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: email }));
+  const pool = { UserPoolId: poolId, Username };
+  const current = ((await admin.send(new AdminListGroupsForUserCommand(pool))).Groups ?? []).map((group) => group.GroupName!);
+  for (const GroupName of current.filter((group) => !groups.includes(group))) await admin.send(new AdminRemoveUserFromGroupCommand({ ...pool, GroupName }));
+  for (const GroupName of groups.filter((group) => !current.includes(group))) {
+    await admin.send(new CreateGroupCommand({ UserPoolId: poolId, GroupName })).catch((error: unknown) => {
+      if (!(error instanceof GroupExistsException)) throw error;
+    });
+    await admin.send(new AdminAddUserToGroupCommand({ ...pool, GroupName }));
+  }
 }
 
 /** A pool like the seeds describe: a custom:tenantId attribute and an app client with ALLOW_USER_PASSWORD_AUTH. */
