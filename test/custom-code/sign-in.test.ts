@@ -1,24 +1,21 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startDirectoryPeer, type DirectoryPeer } from '../fixtures/directory-peer.js';
 import { ok, startTestServer, type TestServer } from '../support/server.js';
-import { auditOf, createPool, signIn, verifyToken } from '../support/sign-in.js';
+import { auditOf, poolsOf, signIn, verifyToken } from '../support/sign-in.js';
 import { LEGACY_SCRIPT, legacyConfig } from './legacy-script.js';
 
 let server: TestServer;
 let peer: DirectoryPeer;
-let pools: string[] = [];
+let pools: ReturnType<typeof poolsOf>;
 
 beforeAll(async () => {
   server = await startTestServer();
+  pools = poolsOf(server, 'custom-code');
   peer = await startDirectoryPeer();
   ok(await server.gql('mutation { createRole(input: { key: "editor", name: "Editor" }) { id } }'));
 });
 afterEach(async () => {
-  for (const id of pools) {
-    await server.sql('delete from users where pool_id = ? or migrated_from_id = ?', [id, id]);
-    ok(await server.gql(`mutation { deleteUserPool(id: "${id}") }`));
-  }
-  pools = [];
+  await pools.cleanup();
   await peer.reset();
 });
 afterAll(async () => {
@@ -26,11 +23,7 @@ afterAll(async () => {
   await server.close();
 });
 
-const pool = async (settings: Record<string, unknown>, config = legacyConfig(peer)) => {
-  const id = await createPool(server, { name: `custom ${pools.length}`, type: 'EXTERNAL', source: 'custom-code', config, settings });
-  pools.push(id);
-  return id;
-};
+const pool = (settings: Record<string, unknown>, config = legacyConfig(peer)) => pools.create(config, settings);
 const testConnection = async (id: string) => ok(await server.gql(`mutation { testUserPoolConnection(id: "${id}") { ok message } }`)).testUserPoolConnection;
 const userRow = async (email: string) => (await server.sql<Record<string, any>>('select * from users where email = ?', [email]))[0];
 
@@ -115,8 +108,7 @@ describe('admin view of a custom-code pool', () => {
     peer.addUser({ email: 'kim@legacy.test', password: 'legacy-pass-1' });
     expect((await signIn(server, 'kim@legacy.test', 'legacy-pass-1')).status).toBe(503);
 
-    ok(await server.gql(`mutation { deleteUserPool(id: "${broken}") }`));
-    pools = pools.filter((id) => id !== broken);
+    await pools.remove(broken);
     const fenced = await pool({}, { ...legacyConfig(peer), allowedHosts: ['users.example.com'] });
     expect(await testConnection(fenced)).toMatchObject({ ok: false, message: expect.stringMatching(/denied.*not in this script's allowed hosts/) });
   });

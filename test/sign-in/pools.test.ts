@@ -2,24 +2,21 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startDirectoryPeer, type DirectoryPeer } from '../fixtures/directory-peer.js';
 import { directorySource } from '../fixtures/directory-source.js';
 import { ok, startTestServer, type TestServer } from '../support/server.js';
-import { auditOf, createPool, signIn, verifyToken } from '../support/sign-in.js';
+import { auditOf, poolsOf, signIn, verifyToken } from '../support/sign-in.js';
 
 let server: TestServer;
 let first: DirectoryPeer;
 let second: DirectoryPeer;
-let pools: string[] = [];
+let pools: ReturnType<typeof poolsOf>;
 
 beforeAll(async () => {
   server = await startTestServer({ sources: [directorySource] });
+  pools = poolsOf(server, directorySource.key);
   [first, second] = await Promise.all([startDirectoryPeer(), startDirectoryPeer()]);
   ok(await server.gql('mutation { createRole(input: { key: "editor", name: "Editor" }) { id } }'));
 });
 afterEach(async () => {
-  for (const id of pools) {
-    await server.sql('delete from users where pool_id = ? or migrated_from_id = ?', [id, id]);
-    ok(await server.gql(`mutation { deleteUserPool(id: "${id}") }`));
-  }
-  pools = [];
+  await pools.cleanup();
   await Promise.all([first.reset(), second.reset()]);
 });
 afterAll(async () => {
@@ -27,11 +24,7 @@ afterAll(async () => {
   await server.close();
 });
 
-const pool = async (peer: DirectoryPeer, settings: Record<string, unknown>, config: Record<string, unknown> = {}) => {
-  const id = await createPool(server, { name: `pool ${pools.length}`, type: 'EXTERNAL', source: 'legacy-directory', config: peer.config(config), settings });
-  pools.push(id);
-  return id;
-};
+const pool = (peer: DirectoryPeer, settings: Record<string, unknown>, config: Record<string, unknown> = {}) => pools.create(peer.config(config), settings);
 const userRow = async (email: string) =>
   (
     await server.sql<Record<string, any>>(

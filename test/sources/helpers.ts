@@ -1,6 +1,8 @@
 import { expect } from 'vitest';
 import { ok, type TestServer } from '../support/server.js';
-import { createPool, signIn, verifyToken } from '../support/sign-in.js';
+import { signIn, verifyToken } from '../support/sign-in.js';
+
+export { poolsOf } from '../support/sign-in.js';
 
 /** What the end-to-end source tests read back about a user over the admin API. */
 const USER_FIELDS = 'id email externalId profile tenant { id } roles { key } pool { id } migratedFrom { id }';
@@ -58,20 +60,4 @@ export async function sourceInfo(
 
 export async function reorderPools(server: TestServer, ids: string[]): Promise<void> {
   ok(await server.gql('mutation($ids: [ID!]!) { reorderUserPools(ids: $ids) { id } }', { ids }));
-}
-
-/** Pools created over GraphQL by one test, removed (with their users) after it. */
-export function poolsOf(server: TestServer, source: string) {
-  const ids: string[] = [];
-  return {
-    async create(config: Record<string, unknown>, settings: Record<string, unknown> = {}): Promise<string> {
-      const id = await createPool(server, { name: `${source} pool ${ids.length}`, type: 'EXTERNAL', source, config, settings });
-      ids.push(id);
-      return id;
-    },
-    async cleanup(): Promise<void> {
-      for (const id of ids) await server.sql('delete from users where pool_id = ? or migrated_from_id = ?', [id, id]);
-      for (const id of ids.splice(0)) ok(await server.gql('mutation($id: ID!) { deleteUserPool(id: $id) }', { id }));
-    },
-  };
 }

@@ -3,8 +3,7 @@ import pg from 'pg';
 
 /** Runs one statement on the server's maintenance connection. */
 export async function onServer(adminUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
+  const client = await connectClient(adminUrl);
   try {
     await client.query(sql);
   } finally {

@@ -37,6 +37,28 @@ export async function createPool(server: TestServer, input: Record<string, unkno
   return ok(await server.gql('mutation($input: CreateUserPoolInput!) { createUserPool(input: $input) { id } }', { input })).createUserPool.id;
 }
 
+/** Pools a test file creates over the admin API, and their removal (with their users) after each test. */
+export function poolsOf(server: TestServer, source: string) {
+  const ids: string[] = [];
+  /** Deletes one pool (and its users) now. */
+  const remove = async (id: string): Promise<void> => {
+    await server.sql('delete from users where pool_id = ? or migrated_from_id = ?', [id, id]);
+    ok(await server.gql('mutation($id: ID!) { deleteUserPool(id: $id) }', { id }));
+    ids.splice(ids.indexOf(id), 1);
+  };
+  return {
+    async create(config: Record<string, unknown>, settings: Record<string, unknown> = {}): Promise<string> {
+      const id = await createPool(server, { name: `${source} pool ${ids.length}`, type: 'EXTERNAL', source, config, settings });
+      ids.push(id);
+      return id;
+    },
+    remove,
+    async cleanup(): Promise<void> {
+      for (const id of [...ids]) await remove(id);
+    },
+  };
+}
+
 export async function auditOf(server: TestServer, email: string): Promise<{ outcome: string; details: Record<string, any> }[]> {
   return server.sql("select outcome, details from audit_events where action = 'sign-in' and target = ? order by created_at, id", [email]);
 }

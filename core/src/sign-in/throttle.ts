@@ -16,14 +16,15 @@ const WINDOW_SECONDS = 15 * 60;
 const BASE_BLOCK_SECONDS = 30;
 const MAX_BLOCK_SECONDS = 3600;
 
-/** Counters whose last failure or block ended a whole window ago start again from one. */
-const STALE = `greatest(sign_in_attempts.window_started_at, coalesce(sign_in_attempts.blocked_until, '-infinity')) < now() - interval '${WINDOW_SECONDS} seconds'`;
-
 /**
- * The same condition, written so the window index can serve it: rows that count no more (a failure would
- * start them from one), which the purge of expired rows deletes (core/src/maintenance/purge.ts).
+ * Counters whose last failure or block ended a whole window ago: they count no more (a failure starts
+ * them again from one) and the purge of expired rows deletes them (core/src/maintenance/purge.ts).
+ * Written so the window index can serve it. `table`: the prefix the upsert below needs.
  */
-export const STALE_ATTEMPTS = `window_started_at < now() - interval '${WINDOW_SECONDS} seconds' and (blocked_until is null or blocked_until < now() - interval '${WINDOW_SECONDS} seconds')`;
+const stale = (table = '') =>
+  `(${table}window_started_at < now() - interval '${WINDOW_SECONDS} seconds' and (${table}blocked_until is null or ${table}blocked_until < now() - interval '${WINDOW_SECONDS} seconds'))`;
+const STALE = stale('sign_in_attempts.');
+export const STALE_ATTEMPTS = stale();
 
 const pgArray = (items: readonly string[]): string => `{${items.map((item) => JSON.stringify(item)).join(',')}}`;
 

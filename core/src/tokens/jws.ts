@@ -1,4 +1,5 @@
 import { sign, type KeyObject } from 'node:crypto';
+import { SIGNING_ALGORITHM } from './signing-keys.js';
 
 const encode = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 
@@ -10,7 +11,7 @@ const encode = (value: object): string => Buffer.from(JSON.stringify(value)).toS
  * jose; the tests verify these tokens with jose's jwtVerify.
  */
 export function signEs256(header: { kid: string; typ: 'JWT' }, claims: object, key: KeyObject): string {
-  const input = `${encode({ alg: 'ES256', ...header })}.${encode(claims)}`;
+  const input = `${encode({ alg: SIGNING_ALGORITHM, ...header })}.${encode(claims)}`;
   // ieee-p1363: the raw r‖s JWS requires, not DER.
   return `${input}.${sign('sha256', Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' }).toString('base64url')}`;
 }

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { setImmediate } from 'node:timers/promises';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { executeTogether, type Statement } from '../db/statements.js';
 import { newId } from '../ids.js';
@@ -62,7 +63,7 @@ export class TokenService {
     ]);
     written.catch(() => undefined); // awaited below; this only keeps a rejection during the turn from counting as unhandled
     // The pool hands the write to PostgreSQL on the next tick: sign once it is on its way, while the database works.
-    await new Promise((resolve) => setImmediate(resolve));
+    await setImmediate();
     const header = { kid, typ: 'JWT' } as const;
     const accessToken = signEs256(header, { ...subject.claims, ...reserved, ...registered, jti: newId() }, key);
     const idToken = signEs256(header, { ...profile, ...reserved, ...registered, email_verified: subject.emailVerified, auth_time: now }, key);
