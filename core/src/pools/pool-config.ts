@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { SecretBox } from '../secrets/secret-box.js';
 
 /** What secret fields look like on the way out: the value never leaves the service. */
@@ -45,4 +46,27 @@ export function mergeConfigUpdate(stored: Record<string, unknown>, update: Recor
     }
   }
   return merged;
+}
+
+export interface SecretFieldsOf {
+  secretFields: readonly string[];
+  destinationFields: readonly string[];
+}
+
+/**
+ * A stored secret may only go where it went when the admin who knew it set it. When an update moves
+ * a destination field (host, issuer, endpoint, the code that receives the secrets), every secret it
+ * would keep must be sent again instead: returns the first secret kept across such a move, with the
+ * field that moved, or undefined when the update is allowed.
+ */
+export function secretKeptAcrossMove(
+  source: SecretFieldsOf,
+  stored: Record<string, unknown>,
+  next: Record<string, unknown>,
+  update: Record<string, unknown>,
+): { secret: string; moved: string } | undefined {
+  const moved = source.destinationFields.find((field) => !isDeepStrictEqual(next[field], stored[field]));
+  if (!moved) return undefined;
+  const secret = source.secretFields.find((key) => stored[key] !== undefined && (!(key in update) || update[key] === SECRET_MASK));
+  return secret ? { secret, moved } : undefined;
 }

@@ -18,7 +18,7 @@ export class PoolResolver {
 
   @Query(() => [PoolSource], { description: 'Installed source plugins and the JSON Schema of their config.' })
   poolSources(@Ctx() { sources }: GraphQLContext): PoolSource[] {
-    return sources.list().map((source) => ({ ...source, secretFields: [...source.secretFields] }));
+    return sources.list().map((source) => ({ ...source, secretFields: [...source.secretFields], destinationFields: [...source.destinationFields] }));
   }
 
   @Mutation(() => UserPoolType)

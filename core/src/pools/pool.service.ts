@@ -5,7 +5,7 @@ import { newId } from '../ids.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import { Tenant } from '../tenants/tenant.entity.js';
 import { User } from '../users/user.entity.js';
-import { maskedConfig, mergeConfigUpdate, openSecrets, splitConfig } from './pool-config.js';
+import { maskedConfig, mergeConfigUpdate, openSecrets, secretKeptAcrossMove, splitConfig } from './pool-config.js';
 import { DEFAULT_SOURCE_TIMEOUT_MS, UserPool, type PoolSettings, type PoolType } from './pool.entity.js';
 import type { PoolConnector } from './pool-connector.js';
 import type { SourceRegistry } from './source-registry.js';
@@ -101,6 +101,13 @@ export class PoolService {
     if (input.config) {
       const stored = { ...pool.config, ...openSecrets(pool.sealedSecrets, this.box, pool.id) };
       const config = this.checkConfig(source, mergeConfigUpdate(stored, input.config, source?.secretFields ?? []));
+      const kept = source && secretKeptAcrossMove(source, stored, config, input.config);
+      if (kept) {
+        throw badInput(
+          `input.config.${kept.secret}`,
+          `must be sent again: the update changes ${kept.moved}, and a stored secret never follows a changed destination`,
+        );
+      }
       const { publicPart, sealed } = splitConfig(config, source?.secretFields ?? [], this.box, pool.id);
       pool.config = publicPart;
       pool.sealedSecrets = sealed;

@@ -46,8 +46,13 @@ export class PoolSource {
   @Field(() => String) key!: string;
   @Field(() => String) displayName!: string;
   @Field(() => PoolTypeEnum) type!: PoolType;
-  @Field(() => JSONObjectScalar, { description: 'JSON Schema of the config; secret fields have writeOnly: true.' }) configSchema!: Record<string, unknown>;
+  @Field(() => JSONObjectScalar, {
+    description: 'JSON Schema of the config; secret fields have writeOnly: true, destination fields "x-tributary-destination": true.',
+  })
+  configSchema!: Record<string, unknown>;
   @Field(() => [String]) secretFields!: string[];
+  @Field(() => [String], { description: 'Fields that decide where the secrets go: changing one requires every set secret to be sent again.' })
+  destinationFields!: string[];
 }
 
 @ObjectType('ConnectionTestResult')

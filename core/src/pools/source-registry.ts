@@ -6,6 +6,7 @@ export interface SourceInfo {
   type: PoolSource['type'];
   configSchema: JsonSchema;
   secretFields: readonly string[];
+  destinationFields: readonly string[];
 }
 
 export class PluginLoadError extends Error {
@@ -57,6 +58,7 @@ export class SourceRegistry {
         type: source.type,
         configSchema: configJsonSchema(source.config),
         secretFields: source.secretFields,
+        destinationFields: source.destinationFields,
       }))
       .sort((a, b) => a.key.localeCompare(b.key));
   }

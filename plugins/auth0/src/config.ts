@@ -1,11 +1,13 @@
-import { secret } from '@tributary/plugin-kit';
+import { destination, secret } from '@tributary/plugin-kit';
 import { z } from 'zod';
 
 export const auth0Config = z.object({
   /** Tenant domain without scheme, e.g. `acme.eu.auth0.com` or a custom domain (a port is allowed). */
-  domain: z
-    .string({ error: 'domain is required (e.g. acme.eu.auth0.com)' })
-    .regex(/^[a-z0-9.-]+(:\d+)?$/i, 'domain must be a host name such as acme.eu.auth0.com, without https://'),
+  domain: destination(
+    z
+      .string({ error: 'domain is required (e.g. acme.eu.auth0.com)' })
+      .regex(/^[a-z0-9.-]+(:\d+)?$/i, 'domain must be a host name such as acme.eu.auth0.com, without https://'),
+  ),
   clientId: z.string({ error: 'clientId is required' }).min(1, 'clientId must not be empty'),
   /** Sent as client_secret_post, for both the password grant and the Management API token. */
   clientSecret: secret(z.string({ error: 'clientSecret is required' }).min(1, 'clientSecret must not be empty')),

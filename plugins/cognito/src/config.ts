@@ -1,9 +1,9 @@
-import { secret } from '@tributary/plugin-kit';
+import { destination, secret } from '@tributary/plugin-kit';
 import { z } from 'zod';
 
 export const cognitoConfig = z.object({
-  region: z.string({ error: 'region is required (e.g. us-east-1)' }).regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'region must look like us-east-1'),
-  userPoolId: z.string({ error: 'userPoolId is required' }).regex(/^[\w-]+_[0-9a-zA-Z]+$/, 'userPoolId must look like us-east-1_AbCdEf123'),
+  region: destination(z.string({ error: 'region is required (e.g. us-east-1)' }).regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'region must look like us-east-1')),
+  userPoolId: destination(z.string({ error: 'userPoolId is required' }).regex(/^[\w-]+_[0-9a-zA-Z]+$/, 'userPoolId must look like us-east-1_AbCdEf123')),
   clientId: z.string({ error: 'clientId is required' }).min(1, 'clientId must not be empty'),
   /** Only for app clients that have a secret: every InitiateAuth then carries SECRET_HASH. */
   clientSecret: secret().optional(),
@@ -15,7 +15,7 @@ export const cognitoConfig = z.object({
   accessKeyId: z.string({ error: 'accessKeyId is required' }).min(1, 'accessKeyId must not be empty'),
   secretAccessKey: secret(z.string({ error: 'secretAccessKey is required' }).min(1, 'secretAccessKey must not be empty')),
   /** For local peers such as cognito-local; production uses the region's endpoint. */
-  endpoint: z.url({ error: 'endpoint must be an http(s) URL' }).optional(),
+  endpoint: destination(z.url({ error: 'endpoint must be an http(s) URL' })).optional(),
 });
 
 export type CognitoConfig = z.output<typeof cognitoConfig>;

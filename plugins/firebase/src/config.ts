@@ -1,4 +1,4 @@
-import { secret } from '@tributary/plugin-kit';
+import { destination, secret } from '@tributary/plugin-kit';
 import { z } from 'zod';
 
 /** The fields of a Google service-account key file that firebase-admin needs. */
@@ -32,12 +32,9 @@ export const firebaseConfig = z
     /** Custom claim that holds the user's tenant id. */
     tenantIdFieldName: z.string().min(1, 'tenantIdFieldName must not be empty').optional(),
     /** Defaults to the service account's project_id. */
-    projectId: z.string().min(1, 'projectId must not be empty').optional(),
+    projectId: destination(z.string().min(1, 'projectId must not be empty')).optional(),
     /** host:port of a Firebase Auth emulator, for local development and tests only. */
-    authEmulatorHost: z
-      .string()
-      .regex(/^[\w.-]+:\d+$/, 'authEmulatorHost must be host:port, e.g. 127.0.0.1:9099')
-      .optional(),
+    authEmulatorHost: destination(z.string().regex(/^[\w.-]+:\d+$/, 'authEmulatorHost must be host:port, e.g. 127.0.0.1:9099')).optional(),
   })
   .superRefine((config, ctx) => {
     // The message never quotes the value: it is a private key.

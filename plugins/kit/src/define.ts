@@ -1,9 +1,9 @@
 import type { z } from 'zod';
-import { secretFields } from './secret.js';
+import { destinationFields, secretFields } from './secret.js';
 import type { PoolSource, PoolSourceDefinition, SourceType } from './types.js';
 
 /** Bumped on any breaking change to the plugin contract. */
-export const KIT_VERSION = 1;
+export const KIT_VERSION = 2;
 
 const KEY_PATTERN = /^[a-z][a-z0-9-]{1,62}$/;
 
@@ -14,7 +14,16 @@ export function definePoolSource<T extends SourceType, S extends z.ZodType>(defi
   if (definition.type !== 'EXTERNAL' && definition.type !== 'IDP_FEDERATION') {
     throw new TypeError(`pool source "${definition.key}": type must be EXTERNAL or IDP_FEDERATION`);
   }
-  return Object.freeze({ ...definition, kitVersion: KIT_VERSION, secretFields: Object.freeze(secretFields(definition.config)) });
+  const secrets = secretFields(definition.config);
+  const destinations = destinationFields(definition.config);
+  const both = secrets.find((field) => destinations.includes(field));
+  if (both) throw new TypeError(`pool source "${definition.key}": config field "${both}" cannot be both a secret and a destination`);
+  return Object.freeze({
+    ...definition,
+    kitVersion: KIT_VERSION,
+    secretFields: Object.freeze(secrets),
+    destinationFields: Object.freeze(destinations),
+  });
 }
 
 export interface ConfigIssue {

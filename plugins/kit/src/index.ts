@@ -1,4 +1,4 @@
 export { definePoolSource, validateConfig, KIT_VERSION, type ConfigIssue, type ConfigValidation } from './define.js';
-export { secret, secretFields, configJsonSchema, type JsonSchema } from './secret.js';
+export { secret, secretFields, destination, destinationFields, DESTINATION_KEYWORD, configJsonSchema, type JsonSchema } from './secret.js';
 export { SourceError, SourceUnavailable, isSourceError, type SourceErrorCode, type SourceErrorOptions } from './errors.js';
 export type * from './types.js';

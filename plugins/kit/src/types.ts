@@ -116,4 +116,6 @@ export interface PoolSource<T extends SourceType = SourceType, S extends z.ZodTy
   readonly kitVersion: number;
   /** Top-level config keys that are secrets. */
   readonly secretFields: readonly string[];
+  /** Top-level config keys that decide where the secrets go: changing one requires the secrets again. */
+  readonly destinationFields: readonly string[];
 }

@@ -1,4 +1,4 @@
-import { secret } from '@tributary/plugin-kit';
+import { destination, secret } from '@tributary/plugin-kit';
 import { z } from 'zod';
 
 /** Profile fields a claim may be mapped to (claim name → profile field). */
@@ -13,7 +13,7 @@ const DEFAULT_MAPPING: Record<string, string> = {
 
 export const OidcConfig = z.object({
   /** The issuer URL; its /.well-known/openid-configuration is read at connect time. */
-  issuer: z.url('must be the issuer URL, such as https://login.example.com/'),
+  issuer: destination(z.url('must be the issuer URL, such as https://login.example.com/')),
   clientId: z.string().min(1, 'must not be empty'),
   clientSecret: secret(),
   scopes: z
@@ -28,7 +28,7 @@ export const OidcConfig = z.object({
   /** Merge the userinfo endpoint's claims into the ID token's. */
   useUserinfo: z.boolean().default(true),
   /** Plain-http issuers, for local development and tests only. */
-  allowInsecureRequests: z.boolean().default(false),
+  allowInsecureRequests: destination(z.boolean()).default(false),
 });
 
 export type OidcConfig = z.output<typeof OidcConfig>;
