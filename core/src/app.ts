@@ -96,6 +96,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
         logger,
         prehooks,
         redirectUris: config.redirectUris,
+        allowCodeFlowWithoutPkce: config.allowCodeFlowWithoutPkce,
         callbackUrl: () => `${issuer.url}/auth/federation/callback`,
       }),
     ];

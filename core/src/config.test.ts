@@ -6,7 +6,15 @@ import { resolveSecretKey } from './secrets/secret-key.js';
 describe('loadConfig', () => {
   it('applies defaults for the embedded mode', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ port: 4000, databaseUrl: undefined, dataDir: './.tributary', plugins: [], redirectUris: [], auditRetentionDays: 0 });
+    expect(config).toMatchObject({
+      port: 4000,
+      databaseUrl: undefined,
+      dataDir: './.tributary',
+      plugins: [],
+      redirectUris: [],
+      auditRetentionDays: 0,
+      allowCodeFlowWithoutPkce: false,
+    });
   });
 
   it('names the variable that is wrong', () => {
@@ -15,6 +23,7 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ TRIBUTARY_BOOTSTRAP_ADMIN_KEY: 'short' })).toThrow(/TRIBUTARY_BOOTSTRAP_ADMIN_KEY/);
     expect(() => loadConfig({ TRIBUTARY_AUDIT_RETENTION_DAYS: '1.5' })).toThrow(/TRIBUTARY_AUDIT_RETENTION_DAYS: must be a whole number of days/);
     expect(() => loadConfig({ TRIBUTARY_AUDIT_RETENTION_DAYS: '-1' })).toThrow(/TRIBUTARY_AUDIT_RETENTION_DAYS/);
+    expect(() => loadConfig({ TRIBUTARY_ALLOW_CODE_FLOW_WITHOUT_PKCE: 'yes' })).toThrow(/TRIBUTARY_ALLOW_CODE_FLOW_WITHOUT_PKCE: must be true or false/);
   });
 
   it('refuses to run against DATABASE_URL without a secrets key, and refuses a key of the wrong size', () => {

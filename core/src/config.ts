@@ -25,6 +25,10 @@ const EnvSchema = z.object({
   TRIBUTARY_TRUST_PROXY: csv,
   TRIBUTARY_PUBLIC_URL: z.url('must be a URL').optional(),
   TRIBUTARY_TOKEN_AUDIENCE: z.string().min(1).default('tributary'),
+  TRIBUTARY_ALLOW_CODE_FLOW_WITHOUT_PKCE: z
+    .enum(['true', 'false'], 'must be true or false')
+    .default('false')
+    .transform((value) => value === 'true'),
   TRIBUTARY_AUDIT_RETENTION_DAYS: z.coerce.number().int('must be a whole number of days').min(0).max(36_500).default(0),
   TRIBUTARY_PURGE_INTERVAL_MINUTES: z.coerce.number().int('must be a whole number of minutes').min(0).max(1440).default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -48,6 +52,8 @@ export interface Config {
   /** The URL apps reach this service at: the tokens' `iss`. Defaults to the listening address. */
   publicUrl: string | undefined;
   tokenAudience: string;
+  /** Apps may start a federation flow without a PKCE challenge (off: PKCE is required). */
+  allowCodeFlowWithoutPkce: boolean;
   /** Proxies (addresses, CIDRs or `loopback`) whose X-Forwarded-For names the client; none by default. */
   trustProxy: string[];
   /** Audit events older than this many days are purged; 0 keeps them forever. */
@@ -81,6 +87,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL,
     publicUrl: env.TRIBUTARY_PUBLIC_URL?.replace(/\/$/, ''),
     tokenAudience: env.TRIBUTARY_TOKEN_AUDIENCE,
+    allowCodeFlowWithoutPkce: env.TRIBUTARY_ALLOW_CODE_FLOW_WITHOUT_PKCE,
     trustProxy: env.TRIBUTARY_TRUST_PROXY,
     auditRetentionDays: env.TRIBUTARY_AUDIT_RETENTION_DAYS,
     purgeIntervalMinutes: env.TRIBUTARY_PURGE_INTERVAL_MINUTES,

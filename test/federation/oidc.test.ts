@@ -38,7 +38,9 @@ const pkce = () => {
   const verifier = randomBytes(32).toString('base64url');
   return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
 };
-const startUrl = (params: Record<string, string>, poolId = pool) => `${server.url}/auth/federation/${poolId}/start?${new URLSearchParams(params)}`;
+/** A start URL with a fresh PKCE challenge unless `params` says otherwise (PKCE is required by default). */
+const startUrl = (params: Record<string, string>, poolId = pool, base = server.url) =>
+  `${base}/auth/federation/${poolId}/start?${new URLSearchParams({ code_challenge: pkce().challenge, code_challenge_method: 'S256', ...params })}`;
 const exchange = async (body: Record<string, string>) => {
   const response = await fetch(`${server.url}/auth/token`, {
     method: 'POST',
@@ -194,5 +196,93 @@ describe('OpenID Connect federation', () => {
     const test = ok(await server.gql(`mutation { testUserPoolConnection(id: "${down}") { ok message } }`)).testUserPoolConnection;
     expect(test.ok).toBe(false);
     expect(test.message).not.toContain('"s"');
+  });
+});
+
+describe('PKCE', () => {
+  const flows = async () => Number((await server.sql<{ n: string }>('select count(*) as n from federation_flows'))[0]!.n);
+  const errorOf = async (url: string) => {
+    const response = await fetch(url, { redirect: 'manual' });
+    expect(response.status).toBe(302);
+    const back = new URL(response.headers.get('location')!);
+    expect(`${back.origin}${back.pathname}`).toBe(APP);
+    return { error: back.searchParams.get('error'), state: back.searchParams.get('state') };
+  };
+
+  it('refuses a parameter given twice (code_challenge twice was read as no PKCE), without starting a flow or redirecting', async () => {
+    const before = await flows();
+    const { challenge } = pkce();
+    for (const query of [
+      `redirect_uri=${encodeURIComponent(APP)}&state=st&code_challenge=${challenge}&code_challenge=${challenge}&code_challenge_method=S256`,
+      `redirect_uri=${encodeURIComponent(APP)}&state=st&code_challenge=${challenge}&code_challenge_method=S256&code_challenge_method=S256`,
+      `redirect_uri=${encodeURIComponent(APP)}&redirect_uri=${encodeURIComponent(APP)}&state=st&code_challenge=${challenge}&code_challenge_method=S256`,
+    ]) {
+      const response = await fetch(`${server.url}/auth/federation/${pool}/start?${query}`, { redirect: 'manual' });
+      expect(response.status, query).toBe(400);
+      expect(response.headers.get('location')).toBeNull();
+      expect(((await response.json()) as { error: string }).error).toBe('invalid_request');
+    }
+    expect(await flows()).toBe(before);
+  });
+
+  it('requires an S256 challenge of exactly 43 base64url characters: anything else goes back to the app as invalid_request', async () => {
+    const before = await flows();
+    const { challenge } = pkce();
+    for (const params of [
+      { code_challenge: '', code_challenge_method: '' },
+      { code_challenge: challenge, code_challenge_method: 'plain' },
+      { code_challenge: challenge, code_challenge_method: '' },
+      { code_challenge: challenge.slice(1), code_challenge_method: 'S256' },
+      { code_challenge: `${challenge}=`, code_challenge_method: 'S256' },
+      { code_challenge: `${challenge.slice(1)}+`, code_challenge_method: 'S256' },
+    ]) {
+      const url = new URL(startUrl({ redirect_uri: APP, state: 'st' }));
+      for (const [key, value] of Object.entries(params)) {
+        if (value) url.searchParams.set(key, value);
+        else url.searchParams.delete(key);
+      }
+      expect(await errorOf(url.toString()), JSON.stringify(params)).toEqual({ error: 'invalid_request', state: 'st' });
+    }
+    expect(await flows()).toBe(before);
+  });
+
+  it('refuses repeated or non-string parameters at /auth/token', async () => {
+    const form = await fetch(`${server.url}/auth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=authorization_code&grant_type=refresh_token&code=ac_x&redirect_uri=x',
+    });
+    expect(form.status).toBe(400);
+    expect(await form.json()).toEqual({ error: 'invalid_request', error_description: 'grant_type: must be given once, as a string' });
+    const json = await fetch(`${server.url}/auth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ grant_type: 'refresh_token', refresh_token: 'rt_x', scope: ['openid'] }),
+    });
+    expect(json.status).toBe(400);
+    expect(((await json.json()) as { error: string }).error).toBe('invalid_request');
+  });
+
+  it('with TRIBUTARY_ALLOW_CODE_FLOW_WITHOUT_PKCE, a code issued without a challenge refuses any code_verifier (RFC 9700 §2.1.1)', async () => {
+    // A second node behind the same public URL: the IdP comes back to the first one, as behind a load balancer.
+    const lenient = await startTestServer({
+      sameDatabaseAs: server,
+      env: { TRIBUTARY_REDIRECT_URIS: APP, TRIBUTARY_PUBLIC_URL: server.url, TRIBUTARY_ALLOW_CODE_FLOW_WITHOUT_PKCE: 'true' },
+    });
+    try {
+      idp.accounts.set('hank', { email: 'hank@corp.test', email_verified: true });
+      const plainStart = `${lenient.url}/auth/federation/${pool}/start?${new URLSearchParams({ redirect_uri: APP, state: 'st' })}`;
+      // The strict node refuses the same request.
+      expect(await errorOf(plainStart.replace(lenient.url, server.url))).toEqual({ error: 'invalid_request', state: 'st' });
+      const withVerifier = await browse(plainStart, { login: 'hank', stopAt: APP });
+      const code = withVerifier.searchParams.get('code')!;
+      const refused = await exchange({ grant_type: 'authorization_code', code, redirect_uri: APP, code_verifier: pkce().verifier });
+      expect(refused.body.error).toBe('invalid_grant');
+      const plain = await browse(plainStart, { login: 'hank', stopAt: APP });
+      const tokens = await exchange({ grant_type: 'authorization_code', code: plain.searchParams.get('code')!, redirect_uri: APP });
+      expect(tokens.status).toBe(200);
+    } finally {
+      await lenient.close();
+    }
   });
 });

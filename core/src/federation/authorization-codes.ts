@@ -27,7 +27,7 @@ export async function issueAuthorizationCode(em: EntityManager, grant: CodeGrant
   return code;
 }
 
-/** Spends a code: single use (one atomic update), unexpired, same redirect URI, and the PKCE verifier when bound. */
+/** Spends a code: single use (one atomic update), unexpired, same redirect URI, and a PKCE verifier exactly when the flow had a challenge. */
 export async function redeemAuthorizationCode(em: EntityManager, code: string, redirectUri: string, codeVerifier: string | undefined): Promise<CodeGrant> {
   const [row] = await em.getConnection().execute<{ user_id: string; pool: string; amr: unknown; redirect_uri: string; code_challenge: string | null }[]>(
     `update authorization_codes set used_at = now() where code_hash = ? and used_at is null and expires_at > now()
@@ -39,6 +39,9 @@ export async function redeemAuthorizationCode(em: EntityManager, code: string, r
   if (row.code_challenge && (!codeVerifier || pkceChallenge(codeVerifier) !== row.code_challenge)) {
     throw new InvalidGrant('code_verifier does not match the code_challenge');
   }
+  // A verifier for a code issued without a challenge means the challenge was lost on the way: a
+  // downgrade (RFC 9700 §2.1.1), never a code to honour.
+  if (!row.code_challenge && codeVerifier !== undefined) throw new InvalidGrant('code_verifier was sent but the flow was started without a code_challenge');
   const amr = typeof row.amr === 'string' ? (JSON.parse(row.amr) as string[]) : (row.amr as string[]);
   return { userId: row.user_id, pool: row.pool, amr };
 }

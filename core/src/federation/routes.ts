@@ -10,6 +10,7 @@ import type { SecretBox } from '../secrets/secret-box.js';
 import { SignInPrehooks } from '../prehooks/sign-in-hooks.js';
 import type { PrehookRunner } from '../prehooks/runner.js';
 import { SignInError } from '../sign-in/errors.js';
+import { nonSingleParam } from '../http/single-params.js';
 import { federatedUser } from './federated-user.js';
 import { issueAuthorizationCode, pkceChallenge } from './authorization-codes.js';
 
@@ -23,12 +24,16 @@ export interface FederationDeps {
   callbackUrl: () => string;
   /** The admin's prehooks (beforeSignIn, beforeUserCreate, afterAuthentication; beforeTokenIssue runs at the code exchange). */
   prehooks?: PrehookRunner;
+  /** TRIBUTARY_ALLOW_CODE_FLOW_WITHOUT_PKCE: apps may start a flow without a PKCE challenge. */
+  allowCodeFlowWithoutPkce?: boolean;
 }
 
 const FLOW_TTL_SECONDS = 600;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const random = (): string => randomBytes(32).toString('base64url');
 const text = (value: unknown, max = 512): string | null => (typeof value === 'string' && value.length > 0 ? value.slice(0, max) : null);
+/** An S256 challenge is the base64url SHA-256 of the verifier: exactly 43 characters (RFC 7636 §4.2). */
+const S256_CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
 
 /** No trusted place to send the user back to: answer here, never redirect (no open redirect). */
 function refuse(res: Response, description: string): void {
@@ -49,12 +54,19 @@ export function federationRouter(orm: Orm, deps: FederationDeps): express.Router
   const router = express.Router();
 
   router.get('/auth/federation/:poolId/start', async (req: Request, res: Response) => {
+    const repeated = nonSingleParam(req.query);
+    if (repeated) return refuse(res, `${repeated}: must be given once`);
     const redirectUri = text(req.query.redirect_uri, 2048);
     if (!redirectUri || !deps.redirectUris.includes(redirectUri)) return refuse(res, 'redirect_uri is missing or not registered with Tributary');
     const appState = text(req.query.state);
-    const challenge = text(req.query.code_challenge, 128);
-    if (challenge && req.query.code_challenge_method !== 'S256')
+    const { code_challenge: challenge = null, code_challenge_method: method } = req.query as Record<string, string | undefined>;
+    if (challenge === null && method === undefined) {
+      if (!deps.allowCodeFlowWithoutPkce) return redirectError(res, redirectUri, appState, 'invalid_request', 'code_challenge is required (PKCE, S256)');
+    } else if (method !== 'S256') {
       return redirectError(res, redirectUri, appState, 'invalid_request', 'code_challenge_method must be S256');
+    } else if (challenge === null || !S256_CHALLENGE.test(challenge)) {
+      return redirectError(res, redirectUri, appState, 'invalid_request', 'code_challenge must be the 43-character base64url SHA-256 of the code_verifier');
+    }
     const poolId = String(req.params.poolId);
     const em = orm.em.fork();
     const pool = UUID.test(poolId) ? await em.findOne(UserPool, { id: poolId }) : null;

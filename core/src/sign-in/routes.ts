@@ -2,6 +2,7 @@ import express, { type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Orm } from '../db/orm.js';
 import { redeemAuthorizationCode } from '../federation/authorization-codes.js';
+import { nonSingleParam } from '../http/single-params.js';
 import { InvalidGrant, type TokenService } from '../tokens/token.service.js';
 import type { SigningKeys } from '../tokens/signing-keys.js';
 import { User } from '../users/user.entity.js';
@@ -18,7 +19,11 @@ const CodeBody = z.object({
   grant_type: z.literal('authorization_code'),
   code: z.string().min(1).max(200),
   redirect_uri: z.string().min(1).max(2048),
-  code_verifier: z.string().min(43).max(128).optional(),
+  // RFC 7636 §4.1: 43 to 128 unreserved characters.
+  code_verifier: z
+    .string()
+    .regex(/^[A-Za-z0-9._~-]{43,128}$/)
+    .optional(),
 });
 
 /** The end-user HTTP API of DESIGN §4 (kept names): sign-in, token refresh, JWKS. */
@@ -39,6 +44,8 @@ export function signInRouter(orm: Orm, deps: SignInDeps & { keys: SigningKeys; t
   });
 
   router.post('/auth/token', ...body, async (req: Request, res: Response) => {
+    const repeated = nonSingleParam(req.body);
+    if (repeated) return void res.status(400).json({ error: 'invalid_request', error_description: `${repeated}: must be given once, as a string` });
     const grant = req.body?.grant_type;
     if (grant !== 'refresh_token' && grant !== 'authorization_code') {
       return void res.status(400).json({ error: 'unsupported_grant_type', error_description: 'grant_type must be refresh_token or authorization_code' });
