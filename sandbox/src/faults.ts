@@ -44,6 +44,17 @@ export function parseEnvelope(raw: unknown, maxOutputChars: number): Envelope {
   return { ok: false, fault: fault(kind as FaultKind, message, lineOf(typeof stack === 'string' ? stack : undefined)), sent: count };
 }
 
+export const oomFault = (memoryLimitMb: number): Fault => fault('oom', `The script exceeded its memory limit of ${memoryLimitMb} MB`);
+
+/**
+ * isolated-vm refuses an array buffer that would pass the memory limit with a RangeError instead
+ * of stopping the isolate. Left uncaught it is the limit speaking, so the author reads it as one.
+ */
+export function outOfMemory(envelope: Envelope, memoryLimitMb: number): Envelope {
+  if (envelope.ok || envelope.fault.kind !== 'runtime' || !envelope.fault.message.startsWith('RangeError: Array buffer allocation failed')) return envelope;
+  return { ...envelope, fault: oomFault(memoryLimitMb) };
+}
+
 export interface FailureContext {
   /** Set when the watchdog disposed the isolate, which is what caused the error. */
   readonly killed: Fault | undefined;
@@ -59,7 +70,7 @@ export function classifyError(error: unknown, context: FailureContext): Fault {
   const message = error instanceof Error ? error.message : String(error);
   if (message === 'Script execution timed out.') return fault('timeout', context.timeoutMessage);
   if (context.isolateDisposed) {
-    if (/memory limit/i.test(message)) return fault('oom', `The script exceeded its memory limit of ${context.memoryLimitMb} MB`);
+    if (/memory limit/i.test(message)) return oomFault(context.memoryLimitMb);
     return fault('runtime', 'The script was stopped because its isolate was disposed');
   }
   if (name === 'SyntaxError') {

@@ -68,9 +68,9 @@ describe('time', () => {
     expect(performance.now() - started).toBeLessThan(150);
   });
 
-  it('contains Atomics.wait', async () => {
-    const code = 'export default async () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);';
-    expect(await run(code)).toMatchObject({ ok: false, kind: 'timeout' });
+  it('offers no Atomics.wait to block on (nor SharedArrayBuffer)', async () => {
+    const code = 'export default async () => [typeof Atomics, typeof SharedArrayBuffer, typeof globalThis.WebAssembly];';
+    expect(await run(code)).toMatchObject({ ok: true, value: ['undefined', 'undefined', 'undefined'] });
     await expectHealthy();
   });
 
@@ -98,6 +98,21 @@ describe('memory and stack', () => {
     expect(result).toMatchObject({ ok: false, kind: 'oom', message: 'The script exceeded its memory limit of 16 MB' });
     expect(result.log.entries.map((entry) => entry.message)).toEqual(['allocating']);
     expect(await run(code, { args: [false] })).toMatchObject({ ok: true, value: 'ok' });
+    await expectHealthy();
+  });
+
+  it('keeps array buffers and WebAssembly memory inside the limit: the host stays flat', async () => {
+    const before = process.memoryUsage().rss;
+    // A 1 GiB WebAssembly.Memory was reserved outside the isolate's allocator and grew the host.
+    const wasm =
+      'export default async () => { const m = new WebAssembly.Memory({ initial: 16384 }); new Uint8Array(m.buffer).fill(1); return m.buffer.byteLength; };';
+    expect(await run(wasm, { timeoutMs: 5000 })).toMatchObject({ ok: false, kind: 'runtime', message: 'ReferenceError: WebAssembly is not defined' });
+    const hoard = 'export default async () => { const kept = []; for (;;) kept.push(new Uint8Array(1024 * 1024).fill(1)); };';
+    expect(await run(hoard, { timeoutMs: 5000 })).toMatchObject({ ok: false, kind: 'oom', message: 'The script exceeded its memory limit of 16 MB' });
+    // A single buffer beyond the limit is refused before any memory is taken.
+    const huge = 'export default async () => new ArrayBuffer(512 * 1024 * 1024).byteLength;';
+    expect(await run(huge, { timeoutMs: 5000 })).toMatchObject({ ok: false, kind: 'oom' });
+    expect(process.memoryUsage().rss - before).toBeLessThan(200 * 1024 * 1024);
     await expectHealthy();
   });
 

@@ -8,6 +8,10 @@
 // JSON envelope }. Envelopes are strings so no object crosses the boundary.
 export const runtimeSource = String.raw`
 'use strict';
+// WebAssembly.Memory buffers are reserved outside isolated-vm's allocator, so they escape the
+// memory limit (a filled 1 GiB Memory grew the host, not the isolate); SharedArrayBuffer and
+// Atomics only serve wait/notify games a script has no use for. They go before the module runs.
+for (const name of ['WebAssembly', 'SharedArrayBuffer', 'Atomics']) delete globalThis[name];
 const send = $0, fetchRef = $1, caps = JSON.parse($2);
 // A Callback cannot hand back a host promise, so fetch goes through a Reference to the host
 // function; it stays in this closure, out of the script's reach. Null prototypes: isolated-vm

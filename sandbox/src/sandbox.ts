@@ -11,10 +11,13 @@
 //   code by disposing the isolate. CPU time is per isolate and approximate when more isolates are
 //   busy than there are cores.
 // - Memory: `memoryLimit` is a guideline for the V8 heap; a hostile script can reach 2-3 times it
-//   before being stopped, and memory outside the heap (large ArrayBuffers) is counted loosely.
-//   On hitting it isolated-vm disposes the whole isolate; we report 'oom' and recreate it on the
-//   next call. Some allocations fail inside instead (a huge string throws RangeError): that is an
-//   ordinary 'runtime' error the script may even catch.
+//   before being stopped. ArrayBuffers go through isolated-vm's allocator, which refuses one that
+//   would pass the limit (uncaught, we report that as 'oom'); WebAssembly.Memory does not, so
+//   `WebAssembly` (with SharedArrayBuffer and Atomics) is removed before the script runs, and the
+//   watchdog samples heap plus external memory while a call runs. On hitting the limit
+//   isolated-vm disposes the whole isolate; we report 'oom' and recreate it on the next call.
+//   Some allocations fail inside instead (a huge string throws RangeError): that is an ordinary
+//   'runtime' error the script may even catch.
 // - The host stays responsive: isolates run on isolated-vm's thread pool and every call here is
 //   async, so a looping script never blocks Node's event loop. A V8 "catastrophic error" (it lost
 //   control of an isolate) is reported to `onCatastrophicError`; the process should then exit.

@@ -1,5 +1,5 @@
 import ivm from 'isolated-vm';
-import { classifyError, fault, parseEnvelope, type Envelope, type Fault } from './faults.js';
+import { classifyError, fault, outOfMemory, parseEnvelope, type Envelope, type Fault } from './faults.js';
 import { hostFetch } from './host-fetch.js';
 import type { Limits } from './limits.js';
 import { LogCollector } from './log.js';
@@ -105,11 +105,12 @@ export class ScriptSlot {
       wallLeftMs: wallLeft,
       timeoutMs: limits.timeoutMs,
       cpuTimeMs: limits.cpuTimeMs,
+      memoryLimitMb: this.limits.memoryLimitMb,
       isolate: () => this.isolate,
       cpuBase: () => call.cpuBase,
       // Disposing is the only way to stop code that isolated-vm is not timing.
-      kill: (message) => {
-        call.killed = fault('timeout', message);
+      kill: (kind, message) => {
+        call.killed = fault(kind, message);
         if (this.isolate && !this.isolate.isDisposed) this.isolate.dispose();
       },
     });
@@ -119,7 +120,9 @@ export class ScriptSlot {
       const runtime = await this.ready(syncTimeout);
       if (runtime instanceof Runtime) {
         call.cpuBase = runtime.isolate.cpuTime;
-        outcome = await body(runtime, syncTimeout);
+        outcome = outOfMemory(await body(runtime, syncTimeout), this.limits.memoryLimitMb);
+        // Like any out-of-memory stop: whatever the module still holds goes with the isolate.
+        if (!outcome.ok && outcome.fault.kind === 'oom') runtime.isolate.dispose();
       } else outcome = runtime;
     } catch (error) {
       outcome = classifyError(error, {

@@ -3,27 +3,35 @@ import type ivm from 'isolated-vm';
 /** How long past a limit the watchdog waits, so isolated-vm's own timeout wins when it applies:
  * that one stops the script and keeps the isolate, where the watchdog has to throw it away. */
 const graceMs = 20;
+/** How often the isolate's memory is sampled while a call runs. */
+const memoryEveryMs = 50;
+/** V8's used heap still holds garbage between collections, which isolated-vm collects before it
+ * judges; the watchdog only steps in well past the limit, where no collection can help. */
+const memorySlack = 2;
 
 export interface WatchedCall {
   /** Wall-clock time left for the call, and the limits as the caller gave them (for messages). */
   readonly wallLeftMs: number;
   readonly timeoutMs: number;
   readonly cpuTimeMs: number;
+  readonly memoryLimitMb: number;
   /** The isolate running the call (it may be created, or replaced, during the call). */
   readonly isolate: () => ivm.Isolate | undefined;
   /** The isolate's CPU time when the script itself started; undefined while it is being set up. */
   readonly cpuBase: () => bigint | undefined;
   /** Called once a limit is exceeded, with the message for the author; must stop the script. */
-  readonly kill: (message: string) => void;
+  readonly kill: (kind: 'timeout' | 'oom', message: string) => void;
 }
 
 /**
  * isolated-vm's `timeout` only covers work that runs before a call returns its promise; code
  * resumed later (after an awaited fetch) runs unwatched. This watchdog covers the rest, with the
- * wall-clock deadline and the CPU budget read from `isolate.cpuTime`. Returns the disarm function.
+ * wall-clock deadline and the CPU budget read from `isolate.cpuTime`, and it counts memory the
+ * way isolated-vm's limit does not always: the V8 heap plus everything allocated outside it
+ * (`externally_allocated_size`: array buffers). Returns the disarm function.
  */
 export function startWatchdog(call: WatchedCall): () => void {
-  const wall = setTimeout(() => call.kill(`The script exceeded its wall-clock limit of ${call.timeoutMs} ms`), call.wallLeftMs + graceMs);
+  const wall = setTimeout(() => call.kill('timeout', `The script exceeded its wall-clock limit of ${call.timeoutMs} ms`), call.wallLeftMs + graceMs);
   let cpu: NodeJS.Timeout | undefined;
   if (call.cpuTimeMs < call.wallLeftMs) {
     // CPU time never outruns wall time, so checking when the budget could first be spent is enough.
@@ -32,13 +40,34 @@ export function startWatchdog(call: WatchedCall): () => void {
       if (!isolate || isolate.isDisposed) return;
       const base = call.cpuBase();
       const usedMs = base === undefined ? 0 : Number(isolate.cpuTime - base) / 1e6;
-      if (usedMs >= call.cpuTimeMs) call.kill(`The script exceeded its CPU-time limit of ${call.cpuTimeMs} ms`);
+      if (usedMs >= call.cpuTimeMs) call.kill('timeout', `The script exceeded its CPU-time limit of ${call.cpuTimeMs} ms`);
       else cpu = setTimeout(check, Math.max(1, call.cpuTimeMs - usedMs));
     };
     cpu = setTimeout(check, call.cpuTimeMs + graceMs);
   }
+  let armed = true;
+  let memory: NodeJS.Timeout | undefined;
+  const limitBytes = call.memoryLimitMb * 1024 * 1024 * memorySlack;
+  const sample = (): void => {
+    const isolate = call.isolate();
+    if (!isolate || isolate.isDisposed) return void (memory = setTimeout(sample, memoryEveryMs));
+    // The async form waits for the isolate's thread; the sync one would block the host's.
+    isolate.getHeapStatistics().then(
+      (stats) => {
+        if (!armed) return;
+        if (stats.used_heap_size + stats.externally_allocated_size > limitBytes) {
+          call.kill('oom', `The script exceeded its memory limit of ${call.memoryLimitMb} MB`);
+        } else memory = setTimeout(sample, memoryEveryMs);
+      },
+      // Disposed meanwhile: the call is ending anyway.
+      () => undefined,
+    );
+  };
+  memory = setTimeout(sample, memoryEveryMs);
   return () => {
+    armed = false;
     clearTimeout(wall);
     clearTimeout(cpu);
+    clearTimeout(memory);
   };
 }

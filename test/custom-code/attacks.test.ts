@@ -80,6 +80,24 @@ describe('a custom-code source that tricks or floods', () => {
     expect(({} as { isAdmin?: unknown }).isAdmin).toBeUndefined();
   });
 
+  it('fills WebAssembly memory or hoards array buffers: 503, and the server process stays flat', async () => {
+    const before = process.memoryUsage().rss;
+    // A filled 1 GiB WebAssembly.Memory once took the server from ~435 MB to 1.47 GB.
+    for (const [name, body] of [
+      ['wasm', 'const m = new WebAssembly.Memory({ initial: 16384 }); new Uint8Array(m.buffer).fill(1); return null;'],
+      ['buffers', 'const kept = []; for (;;) kept.push(new Uint8Array(4 * 1024 * 1024).fill(1));'],
+    ]) {
+      await setCode(source(body!));
+      const email = `memory-${name}@legacy.test`;
+      expect(await signIn(server, email, 'right-pass-1')).toMatchObject({ status: 503, body: { error: 'source_unavailable' } });
+      expect((await auditOf(server, email)).at(-1)!.details.skipped[0]).toMatchObject({ pool: poolId });
+    }
+    expect(process.memoryUsage().rss - before).toBeLessThan(200 * 1024 * 1024);
+    await setCode(GOOD);
+    expect((await signIn(server, 'after-memory@legacy.test', 'right-pass-1')).status).toBe(200);
+    await server.sql('delete from users where email = ?', ['after-memory@legacy.test']);
+  });
+
   it('floods console: the sandbox caps the log and the sign-in still works', async () => {
     await setCode(source(`for (let i = 0; i < 1e6; i++) console.log("spam", i); ${GOOD.split('authenticate(credentials) { ')[1]!.slice(0, -2)}`));
     expect((await signIn(server, 'flood@legacy.test', 'right-pass-1')).status).toBe(200);
