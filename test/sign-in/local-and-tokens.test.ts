@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { promisify } from 'node:util';
 import bcrypt from 'bcryptjs';
@@ -7,6 +8,7 @@ import { firebaseScrypt, formatFirebaseScryptHash } from '../../core/src/passwor
 import { signInTimings, type SignInTiming } from '../../core/src/sign-in/timings.js';
 import { ok, startTestServer, type TestServer } from '../support/server.js';
 import { auditOf, refresh, signIn, verifyToken } from '../support/sign-in.js';
+import { createPrehook, deleteAllPrehooks, updatePrehook } from '../prehooks/support.js';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -153,6 +155,31 @@ describe('refresh tokens', () => {
     expect((await refresh(server, second.body.refresh_token)).status).toBe(400);
     const rows = await server.sql<{ token_hash: string }>('select token_hash from refresh_tokens');
     expect(JSON.stringify(rows)).not.toContain(first.refresh_token);
+  });
+
+  it('a refresh that fails before its new tokens exist (a beforeTokenIssue prehook crashed) leaves the old token usable, its family alive', async () => {
+    const first = (await signIn(server, 'ann@acme.test', 'ann-password-1')).body;
+    const hook = await createPrehook(server, {
+      event: 'beforeTokenIssue',
+      code: 'export default async () => { throw new Error("down"); }',
+      failurePolicy: 'DENY',
+    });
+    try {
+      const failed = await refresh(server, first.refresh_token);
+      expect(failed.status).toBe(400);
+      expect(failed.body.error).toBe('invalid_grant');
+      await updatePrehook(server, hook, { enabled: false });
+      const retried = await refresh(server, first.refresh_token);
+      expect(retried.status).toBe(200);
+      expect((await refresh(server, retried.body.refresh_token)).status).toBe(200);
+      const [family] = await server.sql<{ revoked: string }>(
+        'select count(*) filter (where revoked_at is not null) as revoked from refresh_tokens where family_id = (select family_id from refresh_tokens where token_hash = ?)',
+        [createHash('sha256').update(first.refresh_token).digest('hex')],
+      );
+      expect(Number(family!.revoked)).toBe(0);
+    } finally {
+      await deleteAllPrehooks(server);
+    }
   });
 
   it('refuses unknown tokens and other grant types', async () => {

@@ -57,15 +57,15 @@ export function signInRouter(orm: Orm, deps: SignInDeps & { keys: SigningKeys; t
     const em = orm.em.fork();
     try {
       const data = parsed.data as z.infer<typeof RefreshBody> | z.infer<typeof CodeBody>;
-      const spent =
-        data.grant_type === 'refresh_token'
-          ? await deps.tokens.redeem(em, data.refresh_token)
-          : { ...(await redeemAuthorizationCode(em, data.code, data.redirect_uri, data.code_verifier)), familyId: undefined };
-      const user = await em.findOne(User, { id: spent.userId }, { populate: ['pool', 'roles', 'tenant'], strategy: 'joined' });
+      // A refresh token is only read here and spent with its successor's insert: a failure on the way leaves it usable.
+      const rotating = data.grant_type === 'refresh_token' ? await deps.tokens.refreshGrant(em, data.refresh_token) : undefined;
+      const grant = data.grant_type === 'refresh_token' ? rotating! : await redeemAuthorizationCode(em, data.code, data.redirect_uri, data.code_verifier);
+      const user = await em.findOne(User, { id: grant.userId }, { populate: ['pool', 'roles', 'tenant'], strategy: 'joined' });
       if (!user || user.status !== 'ACTIVE') throw new InvalidGrant('the user can no longer sign in');
       // Every token gets the same prehook claims, whether from a sign-in, a refresh or a federation code.
       const claims = await new SignInPrehooks(deps.prehooks, em, req.ip ?? '').beforeTokenIssue(user, user.pool ?? null);
-      res.set('Cache-Control', 'no-store').json(await deps.tokens.issue(em, { ...subjectOf(user, spent.pool, spent.amr), claims }, spent.familyId));
+      const subject = { ...subjectOf(user, grant.pool, grant.amr), claims };
+      res.set('Cache-Control', 'no-store').json(await (rotating ? deps.tokens.rotate(em, rotating, subject) : deps.tokens.issue(em, subject)));
     } catch (error) {
       if (error instanceof SignInError) return void res.status(400).json({ error: 'invalid_grant', error_description: error.message });
       if (!(error instanceof InvalidGrant)) throw error;

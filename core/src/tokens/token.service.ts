@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { setImmediate } from 'node:timers/promises';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { executeTogether, type Statement } from '../db/statements.js';
+import { executeTogether, query, type Statement } from '../db/statements.js';
 import { newId } from '../ids.js';
 import { signEs256 } from './jws.js';
 import type { SigningKeys } from './signing-keys.js';
@@ -32,6 +32,15 @@ export interface TokenSet {
   expires_in: number;
 }
 
+/** A refresh token that may be rotated: what its sign-in said, and its hash to spend it by. */
+export interface RefreshGrant {
+  userId: string;
+  familyId: string;
+  pool: string;
+  amr: string[];
+  tokenHash: string;
+}
+
 export class InvalidGrant extends Error {
   override readonly name = 'InvalidGrant';
 }
@@ -48,19 +57,73 @@ export class TokenService {
 
   /** `alsoRun`: writes of the caller's that go to the database in the same round trip as the refresh token. */
   async issue(em: EntityManager, subject: TokenSubject, familyId: string = newId(), alsoRun: readonly Statement[] = []): Promise<TokenSet> {
+    return this.sign(subject, (refreshToken) =>
+      executeTogether(em, [
+        {
+          sql: 'insert into refresh_tokens (id, family_id, user_id, token_hash, pool, amr, expires_at, created_at) values (?, ?, ?, ?, ?, ?, now() + make_interval(secs => ?), now())',
+          params: [newId(), familyId, subject.userId, hashToken(refreshToken), subject.pool, JSON.stringify(subject.amr), REFRESH_TOKEN_TTL_S],
+        },
+        ...alsoRun,
+      ]),
+    );
+  }
+
+  /**
+   * A refresh token's grant, read without spending it: the caller may still fail (a prehook says no,
+   * the user was disabled) and the token must then stay usable. A token already used is a replay:
+   * its whole family is revoked.
+   */
+  async refreshGrant(em: EntityManager, token: string): Promise<RefreshGrant> {
+    const hash = hashToken(token);
+    const [row] = await em
+      .getConnection()
+      .execute<{ user_id: string; family_id: string; pool: string; amr: unknown; used_at: Date | null; live: boolean }[]>(
+        'select user_id, family_id, pool, amr, used_at, (revoked_at is null and expires_at > now()) as live from refresh_tokens where token_hash = ?',
+        [hash],
+      );
+    if (row?.used_at) return this.replayed(em, row.family_id);
+    if (!row?.live) throw new InvalidGrant('refresh token is invalid, expired or revoked');
+    const amr = typeof row.amr === 'string' ? (JSON.parse(row.amr) as string[]) : (row.amr as string[]);
+    return { userId: row.user_id, familyId: row.family_id, pool: row.pool, amr, tokenHash: hash };
+  }
+
+  /**
+   * Rotates a refresh token: the spend and the new token's insert are one statement, so the old token
+   * is spent exactly when its successor exists. The spend is one atomic `update … where used_at is
+   * null`: of two concurrent uses one wins, and the other is a replay that revokes the family.
+   */
+  async rotate(em: EntityManager, grant: RefreshGrant, subject: TokenSubject): Promise<TokenSet> {
+    return this.sign(subject, async (refreshToken) => {
+      const inserted = await query(
+        em,
+        `with spent as (
+           update refresh_tokens set used_at = now() where token_hash = ? and used_at is null and revoked_at is null and expires_at > now()
+           returning family_id, user_id, pool, amr)
+         insert into refresh_tokens (id, family_id, user_id, token_hash, pool, amr, expires_at, created_at)
+         select ?, family_id, user_id, ?, pool, amr, now() + make_interval(secs => ?), now() from spent returning id`,
+        [grant.tokenHash, newId(), hashToken(refreshToken), REFRESH_TOKEN_TTL_S],
+      );
+      if (inserted.length === 1) return;
+      const [row] = await query<{ used_at: Date | null }>(em, 'select used_at from refresh_tokens where token_hash = ?', [grant.tokenHash]);
+      if (row?.used_at) await this.replayed(em, grant.familyId);
+      throw new InvalidGrant('refresh token is invalid, expired or revoked');
+    });
+  }
+
+  private async replayed(em: EntityManager, familyId: string): Promise<never> {
+    await em.getConnection().execute('update refresh_tokens set revoked_at = now() where family_id = ? and revoked_at is null', [familyId]);
+    throw new InvalidGrant('refresh token reused: every token of its sign-in has been revoked');
+  }
+
+  /** Signs the access and ID tokens while `write` (which stores the new refresh token) is in flight; no tokens unless it succeeds. */
+  private async sign(subject: TokenSubject, write: (refreshToken: string) => Promise<void>): Promise<TokenSet> {
     const { kid, key } = await this.keys.active();
     const now = Math.floor(Date.now() / 1000);
     const registered = { iss: this.issuer(), aud: this.audience, sub: subject.userId, iat: now, exp: now + ACCESS_TOKEN_TTL_S };
     const reserved = { email: subject.email, tenant_id: subject.tenantId, roles: subject.roles, pool: subject.pool, amr: subject.amr };
     const profile = Object.fromEntries(PROFILE_CLAIMS.filter((claim) => subject.profile[claim] !== undefined).map((claim) => [claim, subject.profile[claim]]));
     const refreshToken = `rt_${randomBytes(32).toString('base64url')}`;
-    const written = executeTogether(em, [
-      {
-        sql: 'insert into refresh_tokens (id, family_id, user_id, token_hash, pool, amr, expires_at, created_at) values (?, ?, ?, ?, ?, ?, now() + make_interval(secs => ?), now())',
-        params: [newId(), familyId, subject.userId, hashToken(refreshToken), subject.pool, JSON.stringify(subject.amr), REFRESH_TOKEN_TTL_S],
-      },
-      ...alsoRun,
-    ]);
+    const written = write(refreshToken);
     written.catch(() => undefined); // awaited below; this only keeps a rejection during the turn from counting as unhandled
     // The pool hands the write to PostgreSQL on the next tick: sign once it is on its way, while the database works.
     await setImmediate();
@@ -69,32 +132,5 @@ export class TokenService {
     const idToken = signEs256(header, { ...profile, ...reserved, ...registered, email_verified: subject.emailVerified, auth_time: now }, key);
     await written;
     return { access_token: accessToken, id_token: idToken, refresh_token: refreshToken, token_type: 'Bearer', expires_in: ACCESS_TOKEN_TTL_S };
-  }
-
-  /**
-   * Spends a refresh token: one atomic update marks it used, so two concurrent uses cannot both
-   * win. A token that was already used is a replay: its whole family is revoked.
-   */
-  async redeem(em: EntityManager, token: string): Promise<{ userId: string; familyId: string; pool: string; amr: string[] }> {
-    const connection = em.getConnection();
-    const hash = hashToken(token);
-    const [spent] = await connection.execute<{ user_id: string; family_id: string; pool: string; amr: unknown }[]>(
-      `update refresh_tokens set used_at = now() where token_hash = ? and used_at is null and revoked_at is null and expires_at > now()
-       returning user_id, family_id, pool, amr`,
-      [hash],
-    );
-    if (spent) {
-      const amr = typeof spent.amr === 'string' ? (JSON.parse(spent.amr) as string[]) : (spent.amr as string[]);
-      return { userId: spent.user_id, familyId: spent.family_id, pool: spent.pool, amr };
-    }
-    const [known] = await connection.execute<{ family_id: string; used_at: Date | null }[]>(
-      'select family_id, used_at from refresh_tokens where token_hash = ?',
-      [hash],
-    );
-    if (known?.used_at) {
-      await connection.execute('update refresh_tokens set revoked_at = now() where family_id = ? and revoked_at is null', [known.family_id]);
-      throw new InvalidGrant('refresh token reused: every token of its sign-in has been revoked');
-    }
-    throw new InvalidGrant('refresh token is invalid, expired or revoked');
   }
 }
