@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import type { PoolSource } from '@tributary/plugin-kit';
 import { AdminKeyService } from './admin-keys/admin-key.service.js';
-import { auditPlugin } from './audit/audit-plugin.js';
 import type { Config } from './config.js';
 import { openDatabase, withStartupLock, type Database } from './db/database.js';
 import type { GraphQLContext } from './graphql/context.js';
@@ -82,7 +81,6 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
       formatError: createFormatError(logger, config.env === 'development'),
       validationRules: queryLimits,
       includeStacktraceInErrorResponses: false,
-      plugins: [auditPlugin()],
     });
     await apollo.start();
     // The issuer is the public URL when configured, else where this node listens (known after listen).

@@ -41,6 +41,15 @@ export function createFormatError(logger: Logger, exposeInternals: boolean) {
   };
 }
 
+/** The `extensions.code` an error thrown by a resolver is answered with. */
+export function errorCode(error: unknown): string {
+  const original = unwrapResolverError(error);
+  if (original instanceof AppError) return original.code;
+  if (original instanceof UniqueConstraintViolationException) return 'CONFLICT';
+  const code = original instanceof GraphQLError ? original.extensions.code : undefined;
+  return typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR';
+}
+
 export function statusFor(code: string): number | undefined {
   return HTTP_STATUS[code];
 }

@@ -1,5 +1,7 @@
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import { auditMutations } from '../audit/audit-middleware.js';
+import { AuditEventConnectionResolver, AuditResolver } from '../audit/audit.resolver.js';
 import { PoolResolver } from '../pools/pool.resolver.js';
 import { PrehookResolver } from '../prehooks/prehook.resolver.js';
 import { RoleResolver } from '../roles/role.resolver.js';
@@ -12,8 +14,9 @@ let built: Promise<GraphQLSchema> | undefined;
 /** The admin schema; built once per process (type-graphql metadata is global). */
 export function adminSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
-    resolvers: [TenantResolver, RoleResolver, PoolResolver, UserResolver, UserConnectionResolver, PrehookResolver],
+    resolvers: [TenantResolver, RoleResolver, PoolResolver, UserResolver, UserConnectionResolver, PrehookResolver, AuditResolver, AuditEventConnectionResolver],
     validateFn: validateArgument,
+    globalMiddlewares: [auditMutations],
     emitSchemaFile: false,
   });
   return built;
