@@ -24,6 +24,7 @@ import { Sandbox } from '@tributary/sandbox';
 import { SecretBox } from './secrets/secret-box.js';
 import { resolveSecretKey } from './secrets/secret-key.js';
 import type { AppDeps } from './services.js';
+import { FailureFloor } from './sign-in/failure-floor.js';
 import { signInRouter } from './sign-in/routes.js';
 import { federationRouter } from './federation/routes.js';
 import { ACCESS_TOKEN_TTL_S, TokenService } from './tokens/token.service.js';
@@ -87,7 +88,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     const issuer = { url: config.publicUrl ?? '' };
     const tokens = new TokenService(keys, () => issuer.url, config.tokenAudience);
     const routers = [
-      signInRouter(database.orm, { connector, tokens, keys, logger, prehooks }),
+      signInRouter(database.orm, { connector, tokens, keys, logger, prehooks, failureFloor: new FailureFloor(config.signInFailureFloorMs) }),
       federationRouter(database.orm, {
         connector,
         box,

@@ -31,6 +31,7 @@ const EnvSchema = z.object({
     .transform((value) => value === 'true'),
   TRIBUTARY_AUDIT_RETENTION_DAYS: z.coerce.number().int('must be a whole number of days').min(0).max(36_500).default(0),
   TRIBUTARY_PURGE_INTERVAL_MINUTES: z.coerce.number().int('must be a whole number of minutes').min(0).max(1440).default(10),
+  TRIBUTARY_SIGN_IN_FAILURE_FLOOR_MS: z.coerce.number().int('must be a whole number of milliseconds').min(0).max(3000).default(0),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -60,6 +61,8 @@ export interface Config {
   auditRetentionDays: number;
   /** How often each node purges expired rows; 0: never (run `tributary purge` from a scheduler instead). */
   purgeIntervalMinutes: number;
+  /** The least time a failed sign-in takes before it is answered (sign-in/failure-floor.ts adapts above it). */
+  signInFailureFloorMs: number;
 }
 
 export class ConfigError extends Error {
@@ -91,5 +94,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: env.TRIBUTARY_TRUST_PROXY,
     auditRetentionDays: env.TRIBUTARY_AUDIT_RETENTION_DAYS,
     purgeIntervalMinutes: env.TRIBUTARY_PURGE_INTERVAL_MINUTES,
+    signInFailureFloorMs: env.TRIBUTARY_SIGN_IN_FAILURE_FLOOR_MS,
   };
 }

@@ -8,10 +8,11 @@ export interface SignInResponse {
   body: Record<string, any>;
 }
 
-export async function signIn(server: TestServer, email: string, password: string): Promise<SignInResponse> {
+/** `from`: the client address, for a server that trusts loopback as its proxy (TRIBUTARY_TRUST_PROXY=loopback). */
+export async function signIn(server: TestServer, email: string, password: string, from?: string): Promise<SignInResponse> {
   const response = await fetch(`${server.url}/auth/sign-in`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...(from ? { 'x-forwarded-for': from } : {}) },
     body: JSON.stringify({ email, password }),
   });
   return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, any> };

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AuditLog, type AuditRecord } from '../audit/audit.service.js';
+import { executeTogether } from '../db/statements.js';
 import type { Logger } from '../logger.js';
 import { burnDummyVerification, hashPassword, verifyPassword, type Verification } from '../passwords/verifier.js';
 import type { PoolConnector } from '../pools/pool-connector.js';
@@ -13,8 +14,9 @@ import { normaliseEmail } from '../users/user.service.js';
 import { invalidCredentials, SignInError } from './errors.js';
 import { migrateUser, provisionUser, syncUser } from './provisioning.js';
 import { authenticateWithPool } from './source-call.js';
+import { FailureFloor } from './failure-floor.js';
 import { loadSignInState } from './load-user.js';
-import { Throttle } from './throttle.js';
+import { failureStatement, inconclusiveStatements, successStatements } from './throttle.js';
 import { publishSignInTiming } from './timings.js';
 
 export interface SignInRequest {
@@ -29,6 +31,8 @@ export interface SignInDeps {
   logger: Logger;
   /** Absent: no prehooks run (tools that sign in without the admin's scripts). */
   prehooks?: PrehookRunner;
+  /** Holds failures until they all take as long (one per node). Absent: failures are answered at once. */
+  failureFloor?: FailureFloor;
 }
 
 interface Verified {
@@ -44,16 +48,16 @@ interface Verified {
 
 /** DESIGN §4: the local store first, then the user's own pool, or for a new user the pools in order. */
 export class SignInService {
-  private readonly throttle: Throttle;
   private readonly audit: AuditLog;
   /** Milliseconds this sign-in spent hashing, for its timing (timings.ts). */
   private hashMs = 0;
+  /** Whether this sign-in asked a source: the path its failure's timing would otherwise betray. */
+  private askedSource = false;
 
   constructor(
     private readonly em: EntityManager,
     private readonly deps: SignInDeps,
   ) {
-    this.throttle = new Throttle(em);
     this.audit = new AuditLog(em, deps.logger);
   }
 
@@ -74,7 +78,7 @@ export class SignInService {
     const email = normaliseEmail(request.email);
     // The sign-in path is latency-bound on round trips: one read before the password check, one write after.
     const state = await loadSignInState(this.em, email, request.ip);
-    const { retryAfter: wait, accountFailures } = state;
+    const { retryAfter: wait, reservation } = state;
     if (wait > 0) {
       await this.record(email, null, 'too_many_attempts', started, { ip: request.ip });
       throw new SignInError('too_many_attempts', 'too many failed attempts; try again later', { retryAfterSeconds: wait });
@@ -98,9 +102,16 @@ export class SignInService {
       claims = await hooks.beforeTokenIssue(verified.user, verified.pool);
     } catch (error) {
       const code = error instanceof SignInError ? error.code : 'error';
-      if (code === 'invalid_credentials') await this.throttle.recordFailure(email, request.ip);
       const reason = error instanceof SignInError ? error.extra : {};
-      await this.record(email, null, code, started, { ip: request.ip, ...reason, ...(error as { details?: object }).details });
+      const event = this.event(email, null, code, started, { ip: request.ip, ...reason, ...(error as { details?: object }).details });
+      // A wrong password keeps its reserved count; an attempt that said nothing about the password gives the account's back.
+      const counters = code === 'invalid_credentials' ? [failureStatement(reservation)] : inconclusiveStatements(reservation);
+      try {
+        await executeTogether(this.em, [...counters, AuditLog.statement(event)]);
+      } catch (failure) {
+        this.deps.logger.error({ err: failure }, 'could not record a failed sign-in');
+      }
+      await this.deps.failureFloor?.hold(this.askedSource ? 'sources' : 'local', started, code === 'invalid_credentials');
       throw error;
     }
     const { via } = verified;
@@ -109,7 +120,7 @@ export class SignInService {
     return this.deps.tokens.issue(this.em, { ...subjectOf(signedIn, via), claims }, undefined, [
       { sql: 'update users set last_sign_in_at = now() where id = ?', params: [signedIn.id] },
       AuditLog.statement(this.event(email, signedIn.id, 'ok', started, { ip: request.ip, pool: via, ...verified.details })),
-      ...(accountFailures ? [Throttle.successStatement(email, request.ip)] : []),
+      ...successStatements(reservation),
     ]);
   }
 
@@ -130,7 +141,13 @@ export class SignInService {
 
   /** Rule 2: a known user of an external pool is checked against that pool only. */
   private async external(user: User, pool: UserPool, email: string, password: string): Promise<Verified> {
-    if (!pool.enabled) throw withDetails(new SignInError('source_unavailable', 'the user’s pool is disabled'), { pool: pool.id, reason: 'pool disabled' });
+    // No password of this user can be checked here: answer exactly as a wrong one would, hash and all,
+    // or the answer would tell that the email exists.
+    if (!pool.enabled || pool.type !== 'EXTERNAL') {
+      await this.hashing(burnDummyVerification(password));
+      throw withDetails(invalidCredentials(), { pool: pool.id, reason: pool.enabled ? 'the user signs in at an identity provider' : 'pool disabled' });
+    }
+    this.askedSource = true;
     const outcome = await authenticateWithPool(this.deps.connector, pool, { email, password });
     if (outcome.kind === 'unavailable') {
       throw withDetails(new SignInError('source_unavailable', 'the user’s identity source cannot be reached; try again later'), { pool: pool.id, ...outcome });
@@ -153,6 +170,7 @@ export class SignInService {
     const pools = await this.em.find(UserPool, { type: 'EXTERNAL', enabled: true }, { orderBy: { position: 'asc', id: 'asc' } });
     const skipped: Record<string, unknown>[] = [];
     for (const pool of pools) {
+      this.askedSource = true;
       const outcome = await authenticateWithPool(this.deps.connector, pool, { email, password });
       if (outcome.kind === 'unavailable') {
         skipped.push({ pool: pool.id, code: outcome.code, reason: outcome.reason });

@@ -1,11 +1,20 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Statement } from '../db/statements.js';
 
 /**
  * Failed-attempt limits, counted in PostgreSQL so all nodes share them. Three keys: the account from
- * one address (a guesser), the account from anywhere (a distributed guesser; higher, so one attacker
- * cannot lock a victim out as cheaply), and the address across accounts (credential stuffing).
+ * one address (a guesser), the account from anywhere (a distributed guesser), and the address across
+ * accounts (credential stuffing, and floods of anonymous sign-ins that cost a source call each).
  * Past a limit, each further failure doubles the block, up to an hour. Successes are never slowed.
+ *
+ * Every attempt reserves its count before the password is checked (`sign_in_reserve`, a function in the
+ * database: check and count in one locked step), so a burst in flight cannot pass a limit together.
+ * The outcome then keeps the count (a failure), or gives it back (a success; for the account, a source
+ * that could not answer).
+ *
+ * The account-wide counter takes at most `acct-ip`'s limit from any one address: one address alone can
+ * never lock the owner out from their own addresses. Locking an account needs failures from at least
+ * four addresses (20 / 5), which is also when locking it protects it best. We chose that over exempting
+ * "known" addresses: it needs no device state, and it works for an owner on a new network.
  */
 export const THROTTLE_RULES = [
   { prefix: 'acct-ip', limit: 5 },
@@ -15,68 +24,93 @@ export const THROTTLE_RULES = [
 const WINDOW_SECONDS = 15 * 60;
 const BASE_BLOCK_SECONDS = 30;
 const MAX_BLOCK_SECONDS = 3600;
+/** Retry-After for an attempt refused because the one that reached a limit is still being checked. */
+const IN_FLIGHT_WAIT_SECONDS = 5;
+
+const LIMITS = `{${THROTTLE_RULES.map((rule) => rule.limit).join(',')}}`;
 
 /**
- * Counters whose last failure or block ended a whole window ago: they count no more (a failure starts
- * them again from one) and the purge of expired rows deletes them (core/src/maintenance/purge.ts).
- * Written so the window index can serve it. `table`: the prefix the upsert below needs.
+ * Counters whose last failure or block ended a whole window ago: they count no more (the reservation
+ * starts them again) and the purge of expired rows deletes them (core/src/maintenance/purge.ts).
  */
-const stale = (table = '') =>
-  `(${table}window_started_at < now() - interval '${WINDOW_SECONDS} seconds' and (${table}blocked_until is null or ${table}blocked_until < now() - interval '${WINDOW_SECONDS} seconds'))`;
-const STALE = stale('sign_in_attempts.');
-export const STALE_ATTEMPTS = stale();
+export const STALE_ATTEMPTS = `(window_started_at < now() - interval '${WINDOW_SECONDS} seconds' and (blocked_until is null or blocked_until < now() - interval '${WINDOW_SECONDS} seconds'))`;
 
 const pgArray = (items: readonly string[]): string => `{${items.map((item) => JSON.stringify(item)).join(',')}}`;
 
-export function throttleKeys(email: string, ip: string): string[] {
+export function throttleKeys(email: string, ip: string): [pair: string, account: string, address: string] {
   return [`acct-ip:${email}|${ip}`, `acct:${email}`, `ip:${ip}`];
 }
 
+/** What the reservation counted, for the outcome to keep or give back. */
+export interface Reservation {
+  email: string;
+  ip: string;
+  /** The account-wide counter took this attempt (false past this address's own limit). */
+  accountCounted: boolean;
+}
+
 /**
- * Seconds until the caller may try again (`wait`, null: go ahead), and whether the account has failures
- * on record (`account`: a success must then clear them). One row always; the sign-in folds it into its
- * single read (load-user.ts).
+ * Reserve an attempt: a table function of one row `(wait, account_counted)`; `wait` > 0 means refused
+ * (nothing counted). The sign-in folds it into its single statement before the hash (load-user.ts).
  */
-export function throttleStateQuery(email: string, ip: string): Statement {
-  const keys = throttleKeys(email, ip);
+export function reserveStatement(email: string, ip: string): Statement {
   return {
-    sql: `select ceil(extract(epoch from max(blocked_until) filter (where blocked_until > now()) - now()))::int as wait,
-                 coalesce(bool_or(key <> ?), false) as account
-          from sign_in_attempts where key = any(?::text[])`,
-    params: [keys[2], keys],
+    sql: 'sign_in_reserve(?::text[], ?::int[], ?::int, ?::int)',
+    params: [pgArray(throttleKeys(email, ip)), LIMITS, WINDOW_SECONDS, IN_FLIGHT_WAIT_SECONDS],
   };
 }
 
-export class Throttle {
-  constructor(private readonly em: EntityManager) {}
+/**
+ * A wrong password keeps the reserved counts and blocks the keys that reached their limit; the block
+ * doubles with each failure past it.
+ */
+export function failureStatement(reservation: Reservation): Statement {
+  const [pair, account, address] = throttleKeys(reservation.email, reservation.ip);
+  const [pairRule, accountRule, addressRule] = THROTTLE_RULES;
+  return reservation.accountCounted
+    ? blockStatement([pair, account, address], [pairRule.limit, accountRule.limit, addressRule.limit])
+    : blockStatement([pair, address], [pairRule.limit, addressRule.limit]);
+}
 
-  async recordFailure(email: string, ip: string): Promise<void> {
-    const keys = throttleKeys(email, ip);
-    const limits = THROTTLE_RULES.map((rule) => rule.limit);
-    await this.em.getConnection().execute(
-      `insert into sign_in_attempts (key, failures, window_started_at, blocked_until)
-       select key, 1, now(), null from unnest(?::text[]) as key
-       on conflict (key) do update set
-         failures = case when ${STALE} then 1 else sign_in_attempts.failures + 1 end,
-         window_started_at = case when ${STALE} then now() else sign_in_attempts.window_started_at end,
-         blocked_until = case when ${STALE} then null else sign_in_attempts.blocked_until end`,
-      [pgArray(keys)],
-    );
-    // Block the keys that reached their limit; the block doubles with each failure past it.
-    await this.em.getConnection().execute(
-      `update sign_in_attempts a set blocked_until = now() + make_interval(secs => least(?, ? * power(2, a.failures - l.limit)))
-       from (select unnest(?::text[]) as key, unnest(?::int[]) as limit) l
-       where a.key = l.key and a.failures >= l.limit`,
-      [MAX_BLOCK_SECONDS, BASE_BLOCK_SECONDS, pgArray(keys), `{${limits.join(',')}}`],
-    );
-  }
+/**
+ * An attempt that ended without telling anything about the password (the source could not answer, a
+ * prehook or the account's status refused it): the account's counts are given back, so a source outage
+ * never locks its users out, but the address keeps its count: anonymous floods of such attempts still
+ * reach the per-address limit.
+ */
+export function inconclusiveStatements(reservation: Reservation): Statement[] {
+  const [pair, account, address] = throttleKeys(reservation.email, reservation.ip);
+  return [...releaseStatements(reservation.accountCounted ? [pair, account] : [pair]), blockStatement([address], [THROTTLE_RULES[2].limit])];
+}
 
-  /**
-   * A success clears the account's counters (not the address's: one good password must not reset a
-   * stuffing run). A statement, so the sign-in writes it in the same round trip as its tokens.
-   */
-  static successStatement(email: string, ip: string): Statement {
-    const [pair, account] = throttleKeys(email, ip);
-    return { sql: 'delete from sign_in_attempts where key in (?, ?) and blocked_until is null', params: [pair, account] };
-  }
+/**
+ * Gives back one reserved count on each key; a counter back at nothing goes (most attempts succeed, and
+ * their rows would otherwise wait for the purge). Two statements on disjoint conditions, so they can share
+ * one round trip.
+ */
+function releaseStatements(keys: string[]): Statement[] {
+  const array = pgArray(keys);
+  return [
+    { sql: 'delete from sign_in_attempts where key = any(?::text[]) and failures <= 1 and blocked_until is null', params: [array] },
+    { sql: 'update sign_in_attempts set failures = failures - 1 where key = any(?::text[]) and (failures > 1 or blocked_until is not null)', params: [array] },
+  ];
+}
+
+function blockStatement(keys: string[], limits: number[]): Statement {
+  return {
+    sql: `update sign_in_attempts a set blocked_until = now() + make_interval(secs => least(?, ? * power(2, a.failures - l.lim)))
+          from unnest(?::text[], ?::int[]) as l(key, lim)
+          where a.key = l.key and a.failures >= l.lim`,
+    params: [MAX_BLOCK_SECONDS, BASE_BLOCK_SECONDS, pgArray(keys), `{${limits.join(',')}}`],
+  };
+}
+
+/**
+ * A success clears the account's counters (not the address's: one good password must not reset a
+ * stuffing run, it only gives back its own reservation). A statement, so the sign-in writes it in the
+ * same round trip as its tokens. A block that other attempts set meanwhile stays.
+ */
+export function successStatements(reservation: Reservation): Statement[] {
+  const [pair, account, address] = throttleKeys(reservation.email, reservation.ip);
+  return [{ sql: 'delete from sign_in_attempts where key in (?, ?) and blocked_until is null', params: [pair, account] }, ...releaseStatements([address])];
 }
