@@ -112,7 +112,7 @@ describe('local sign-in', () => {
     const bcryptHash = await bcrypt.hash('imported-bcrypt-1', 8);
     const params = { rounds: 8, memCost: 14, saltSeparator: 'Bw==', signerKey: Buffer.from('firebase-signer-key-for-tests-0123456789').toString('base64') };
     const salt = Buffer.from('salty-salt');
-    const scryptHash = formatFirebaseScryptHash(params, salt.toString('base64'), firebaseScrypt('imported-scrypt-1', salt, params).toString('base64'));
+    const scryptHash = formatFirebaseScryptHash(params, salt.toString('base64'), (await firebaseScrypt('imported-scrypt-1', salt, params)).toString('base64'));
     for (const [email, hash, password] of [
       ['bcrypt@import.test', bcryptHash, 'imported-bcrypt-1'],
       ['scrypt@import.test', scryptHash, 'imported-scrypt-1'],

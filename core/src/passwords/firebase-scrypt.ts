@@ -1,4 +1,4 @@
-import { createCipheriv, scryptSync, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
 /**
  * Firebase Auth's modified scrypt, as exported by `firebase auth:export`, stored as
@@ -6,6 +6,13 @@ import { createCipheriv, scryptSync, timingSafeEqual } from 'node:crypto';
  * The derived key encrypts the project's signer key with AES-256-CTR (zero IV); the result is the hash.
  */
 const PREFIX = '$firebase-scrypt$';
+
+/**
+ * What Firebase projects use (the console's hash config offers rounds 1-8 and memory cost 1-14).
+ * Anything larger would make one sign-in cost seconds of a worker thread and up to gigabytes: such a
+ * hash is not verified at all.
+ */
+export const FIREBASE_SCRYPT_BOUNDS = { rounds: { min: 1, max: 8 }, memCost: { min: 1, max: 14 } } as const;
 
 export const isFirebaseScryptHash = (hash: string): boolean => hash.startsWith(PREFIX);
 
@@ -20,9 +27,13 @@ export function formatFirebaseScryptHash(params: FirebaseScryptParams, salt: str
   return `${PREFIX}${params.rounds}$${params.memCost}$${params.saltSeparator}$${params.signerKey}$${salt}$${hash}`;
 }
 
-export function firebaseScrypt(password: string, salt: Buffer, params: FirebaseScryptParams): Buffer {
+const scryptAsync = (password: Buffer, salt: Buffer, options: ScryptOptions): Promise<Buffer> =>
+  new Promise((resolve, reject) => scrypt(password, salt, 32, options, (error, key) => (error ? reject(error) : resolve(key))));
+
+/** On libuv's thread pool: a verification never stalls the event loop (and /healthz with it). */
+export async function firebaseScrypt(password: string, salt: Buffer, params: FirebaseScryptParams): Promise<Buffer> {
   const N = 2 ** params.memCost;
-  const derived = scryptSync(Buffer.from(password, 'utf8'), Buffer.concat([salt, Buffer.from(params.saltSeparator, 'base64')]), 32, {
+  const derived = await scryptAsync(Buffer.from(password, 'utf8'), Buffer.concat([salt, Buffer.from(params.saltSeparator, 'base64')]), {
     N,
     r: params.rounds,
     p: 1,
@@ -32,12 +43,19 @@ export function firebaseScrypt(password: string, salt: Buffer, params: FirebaseS
   return Buffer.concat([cipher.update(Buffer.from(params.signerKey, 'base64')), cipher.final()]);
 }
 
-export function verifyFirebaseScrypt(stored: string, password: string): boolean {
-  const [rounds, memCost, saltSeparator, signerKey, salt, hash] = stored.slice(PREFIX.length).split('$');
-  if (!rounds || !memCost || saltSeparator === undefined || !signerKey || !salt || !hash) return false;
+const within = (value: number, { min, max }: { min: number; max: number }): boolean => Number.isInteger(value) && value >= min && value <= max;
+
+/** A hash whose parameters are out of bounds or malformed fails verification; it never throws. */
+export async function verifyFirebaseScrypt(stored: string, password: string): Promise<boolean> {
+  const [rounds, memCost, saltSeparator, signerKey, salt, hash, extra] = stored.slice(PREFIX.length).split('$');
+  if (!rounds || !memCost || saltSeparator === undefined || !signerKey || !salt || !hash || extra !== undefined) return false;
   const params = { rounds: Number(rounds), memCost: Number(memCost), saltSeparator, signerKey };
-  if (!Number.isInteger(params.rounds) || !Number.isInteger(params.memCost) || params.memCost > 20 || params.rounds > 16) return false;
+  if (!within(params.rounds, FIREBASE_SCRYPT_BOUNDS.rounds) || !within(params.memCost, FIREBASE_SCRYPT_BOUNDS.memCost)) return false;
   const expected = Buffer.from(hash, 'base64');
-  const actual = firebaseScrypt(password, Buffer.from(salt, 'base64'), params);
-  return expected.length === actual.length && timingSafeEqual(expected, actual);
+  try {
+    const actual = await firebaseScrypt(password, Buffer.from(salt, 'base64'), params);
+    return expected.length === actual.length && timingSafeEqual(expected, actual);
+  } catch {
+    return false;
+  }
 }

@@ -20,7 +20,7 @@ export async function verifyPassword(hash: string, password: string): Promise<Ve
   if (/^\$2[aby]\$\d\d\$/.test(hash)) {
     return { ok: await bcrypt.compare(password, hash).catch(() => false), needsRehash: true };
   }
-  if (isFirebaseScryptHash(hash)) return { ok: verifyFirebaseScrypt(hash, password), needsRehash: true };
+  if (isFirebaseScryptHash(hash)) return { ok: await verifyFirebaseScrypt(hash, password), needsRehash: true };
   return { ok: false, needsRehash: false };
 }
 
