@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isAllowedHost, Sandbox, type SandboxResult } from './index.js';
+import { isAllowedHost, Sandbox, type HostLookup, type SandboxResult } from './index.js';
 
 const sandbox = new Sandbox({ fetchMaxResponseBytes: 10_000, fetchMaxRequests: 3 });
 let server: Server;
@@ -94,6 +94,82 @@ describe('fetch from a script', () => {
     await new Promise((resolve) => closed.close(resolve));
     const result = await run(`export default async () => fetch("http://127.0.0.1:${port}/")`, ['127.0.0.1']);
     expect(result).toMatchObject({ ok: false, kind: 'runtime', message: `FetchError: fetch: request to 127.0.0.1:${port} failed (ECONNREFUSED)` });
+  });
+});
+
+describe('where an allowed name resolves', () => {
+  const fetchBack = 'export default async (u) => { try { return (await fetch(u)).status; } catch (e) { return e.name + ": " + e.message; } };';
+  /** A resolver the test controls, counting its calls; `answers` are used in turn, the last one repeated. */
+  function resolver(...answers: string[]) {
+    const calls: string[] = [];
+    const lookup = async (hostname: string) => {
+      calls.push(hostname);
+      const address = answers[Math.min(calls.length, answers.length) - 1]!;
+      return [{ address, family: address.includes(':') ? 6 : 4 }];
+    };
+    return { calls, lookup };
+  }
+  const withLookup = async (lookup: HostLookup, code: string, allowedHosts: string[], args: unknown[]): Promise<SandboxResult> => {
+    const own = new Sandbox({ lookup });
+    try {
+      return await own.run({ code, exportName: 'default', args, allowedHosts, timeoutMs: 3000 });
+    } finally {
+      own.dispose();
+    }
+  };
+  const port = (): string => new URL(base).port;
+
+  it('refuses an allowed name that resolves to loopback, unless the address is listed too', async () => {
+    const url = `http://localhost:${port()}/`;
+    expect(await run(fetchBack, ['localhost'], [url])).toMatchObject({
+      ok: true,
+      value: `DeniedError: fetch: localhost:${port()} resolves to a loopback, link-local or private address; list that address in the allowed hosts to reach it`,
+    });
+    expect(await run(fetchBack, ['localhost', `127.0.0.1:${port()}`], [url])).toMatchObject({ ok: true, value: 200 });
+    expect(await run(fetchBack, ['localhost', '127.0.0.1:1'], [url])).toMatchObject({ ok: true, value: expect.stringMatching(/^DeniedError/) });
+  });
+
+  it.each([
+    '169.254.169.254',
+    '10.1.2.3',
+    '172.16.0.1',
+    '192.168.1.1',
+    '100.64.0.1',
+    '0.0.0.0',
+    '::1',
+    'fe80::1',
+    'fd00::1',
+    '::ffff:127.0.0.1',
+    '224.0.0.1',
+    '255.255.255.255',
+  ])('refuses a name resolving to %s without connecting', async (address) => {
+    const { calls, lookup } = resolver(address);
+    const result = await withLookup(lookup, fetchBack, ['metadata.test'], ['http://metadata.test/latest/meta-data/']);
+    expect(result).toMatchObject({
+      ok: true,
+      value: expect.stringMatching(/^DeniedError: fetch: metadata\.test resolves to a loopback, link-local or private address/),
+    });
+    expect(calls).toEqual(['metadata.test']);
+  });
+
+  it('connects to the address it checked, with the name as Host: a resolver answering differently the second time cannot redirect it', async () => {
+    const { calls, lookup } = resolver('127.0.0.1', '169.254.169.254');
+    const hosts: string[] = [];
+    const probe = createServer((request, response) => {
+      hosts.push(request.headers.host ?? '');
+      response.end('ok');
+    });
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const probePort = (probe.address() as AddressInfo).port;
+    try {
+      const code = 'export default async (u) => { const r = await fetch(u); return [r.status, await r.text()]; };';
+      const result = await withLookup(lookup, code, ['service.test', '127.0.0.1'], [`http://service.test:${probePort}/who`]);
+      expect(result).toMatchObject({ ok: true, value: [200, 'ok'] });
+      expect(calls).toEqual(['service.test']);
+      expect(hosts).toEqual([`service.test:${probePort}`]);
+    } finally {
+      await new Promise((resolve) => probe.close(resolve));
+    }
   });
 });
 

@@ -25,6 +25,7 @@
 //   process), fairness between scripts beyond the limits above, or state isolation between calls of
 //   one script (module-level variables persist while its isolate is warm, like a warm lambda).
 import { createHash } from 'node:crypto';
+import { systemLookup, type HostLookup } from './destination.js';
 import { resolveLimits, type Limits } from './limits.js';
 import { ScriptSlot, type CallLimits, type Outcome } from './script-slot.js';
 import type { CheckOptions, CheckResult, ExecutionLog, RunRequest, SandboxOptions, SandboxResult } from './types.js';
@@ -34,10 +35,12 @@ export class Sandbox {
   /** Warm script versions by hash of their code, least recently used first (Map keeps order). */
   private readonly slots = new Map<string, ScriptSlot>();
   private readonly onCatastrophicError: (message: string) => void;
+  private readonly lookup: HostLookup;
   private disposed = false;
 
   constructor(options: SandboxOptions = {}) {
     this.limits = resolveLimits(options);
+    this.lookup = options.lookup ?? systemLookup;
     this.onCatastrophicError = options.onCatastrophicError ?? ((message) => process.emitWarning(`isolated-vm catastrophic error: ${message}`));
   }
 
@@ -79,7 +82,7 @@ export class Sandbox {
     const key = createHash('sha256').update(code).digest('hex');
     let slot = this.slots.get(key);
     if (slot) this.slots.delete(key);
-    else slot = new ScriptSlot(code, this.limits, this.onCatastrophicError);
+    else slot = new ScriptSlot(code, this.limits, this.onCatastrophicError, this.lookup);
     this.slots.set(key, slot);
     for (const [oldest, evicted] of this.slots) {
       if (this.slots.size <= this.limits.maxIsolates) break;

@@ -1,5 +1,6 @@
 import ivm from 'isolated-vm';
 import { classifyError, fault, outOfMemory, parseEnvelope, type Envelope, type Fault } from './faults.js';
+import type { HostLookup } from './destination.js';
 import { hostFetch } from './host-fetch.js';
 import type { Limits } from './limits.js';
 import { LogCollector } from './log.js';
@@ -46,6 +47,7 @@ export class ScriptSlot {
     private readonly code: string,
     private readonly limits: Limits,
     private readonly onCatastrophicError: (message: string) => void,
+    private readonly lookup: HostLookup,
   ) {}
 
   run(exportName: string, argsJson: string, envJson: string, call: CallLimits, startedAt: number): Promise<[Outcome, ExecutionLog]> {
@@ -174,7 +176,13 @@ export class ScriptSlot {
       return JSON.stringify({ ok: false, denied: true, message: `fetch: at most ${this.limits.fetchMaxRequests} requests per call` });
     }
     const timeoutMs = Math.max(1, Math.min(this.limits.fetchTimeoutMs, Math.floor(call.deadline - performance.now())));
-    const policy = { allowedHosts: call.allowedHosts, timeoutMs, maxResponseBytes: this.limits.fetchMaxResponseBytes, signal: call.done.signal };
+    const policy = {
+      allowedHosts: call.allowedHosts,
+      timeoutMs,
+      maxResponseBytes: this.limits.fetchMaxResponseBytes,
+      signal: call.done.signal,
+      lookup: this.lookup,
+    };
     const answer = await hostFetch(requestJson, policy);
     return call.done.signal.aborted ? over : answer;
   }

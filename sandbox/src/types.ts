@@ -1,3 +1,5 @@
+import type { HostLookup } from './destination.js';
+
 // Public contract of @tributary/sandbox. Script faults come back as values (STYLE "Results as
 // values at the sandbox edge"); only host misuse (bad options, a disposed sandbox) throws.
 
@@ -56,6 +58,9 @@ export interface SandboxOptions {
   readonly fetchMaxResponseBytes?: number;
   readonly fetchTimeoutMs?: number;
   readonly fetchMaxRequests?: number;
+  /** Resolves the host names a script fetches (default `dns.lookup`); each answer is checked
+   * against internal address space before the request connects to it. */
+  readonly lookup?: HostLookup;
   /** isolated-vm reports V8 losing control of an isolate here; the process should then stop. */
   readonly onCatastrophicError?: (message: string) => void;
 }

@@ -86,6 +86,23 @@ describe('a custom-code pool in the sign-in pipeline', () => {
   });
 });
 
+describe('where a custom-code script may connect', () => {
+  it('refuses an allowed name that resolves to loopback unless the address itself is listed', async () => {
+    const { port } = new URL(peer.url);
+    const byName = { ...legacyConfig(peer), allowedHosts: [`localhost:${port}`], env: { USERS_URL: `http://localhost:${port}`, API_KEY: peer.apiKey } };
+    const fenced = await pool({}, byName);
+    peer.addUser({ email: 'kim@legacy.test', password: 'legacy-pass-1' });
+    expect(await signIn(server, 'kim@legacy.test', 'legacy-pass-1')).toMatchObject({ status: 503, body: { error: 'source_unavailable' } });
+    expect((await auditOf(server, 'kim@legacy.test')).at(-1)!.details.skipped[0].reason).toMatch(/resolves to a loopback, link-local or private address/);
+    expect(peer.requests).toBe(0);
+
+    await pools.remove(fenced);
+    await pool({}, { ...byName, allowedHosts: [`localhost:${port}`, `127.0.0.1:${port}`] });
+    expect((await signIn(server, 'kim@legacy.test', 'legacy-pass-1')).status).toBe(200);
+    expect(peer.requests).toBeGreaterThan(0);
+  });
+});
+
 describe('admin view of a custom-code pool', () => {
   it('keeps env write-only, tests the connection through the script, and masks secrets the script prints', async () => {
     const id = await pool({});
