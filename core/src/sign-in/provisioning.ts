@@ -25,13 +25,26 @@ function plannedTenant(pool: UserPool, identity: Identity): string | null {
   return mode === 'FROM_ATTRIBUTE' ? (identity.tenantId ?? null) : null;
 }
 
-/** Makes the planned tenant real, unless a beforeUserCreate prehook chose another one (created when unknown, as FROM_ATTRIBUTE does). */
-async function resolveTenant(em: EntityManager, pool: UserPool, planned: string | null, chosen: string | null, email: string): Promise<string | null> {
+/**
+ * Makes the planned tenant real, unless a beforeUserCreate prehook chose another one (created when
+ * unknown, as FROM_ATTRIBUTE does). AUTO_CREATE answers `autoCreate`: its tenant is made only by the
+ * racer that wins the user's insert, or every concurrent first sign-in would leave a tenant behind.
+ */
+async function resolveTenant(em: EntityManager, pool: UserPool, planned: string | null, chosen: string | null): Promise<string | null | 'autoCreate'> {
   const tenants = new TenantService(em);
   if (chosen !== planned) return chosen === null ? null : (await tenants.ensure(chosen)).id;
   const { mode } = pool.settings.tenantResolution;
-  if (mode === 'AUTO_CREATE') return (await tenants.create({ name: `${email}'s tenant` })).id;
+  if (mode === 'AUTO_CREATE') return 'autoCreate';
   return mode === 'FROM_ATTRIBUTE' && planned ? (await tenants.ensure(planned)).id : planned;
+}
+
+/** The new user's own tenant, created and assigned in one statement, so no tenant exists without its user. */
+async function createOwnTenant(em: EntityManager, userId: string, email: string): Promise<void> {
+  await em.getConnection().execute(
+    `with t as (insert into tenants (id, name, metadata, created_at, updated_at) values (?, ?, '{}', now(), now()) returning id)
+     update users set tenant_id = (select id from t) where id = ?`,
+    [newId(), `${email}'s tenant`, userId],
+  );
 }
 
 export interface Provisioned {
@@ -72,7 +85,8 @@ export async function provisionUser(
     pool: migrate ? null : pool.id,
     migratedFrom: migrate ? pool.id : null,
   });
-  const tenantId = await resolveTenant(em, pool, planned, draft.tenantId, email);
+  const tenant = await resolveTenant(em, pool, planned, draft.tenantId);
+  const tenantId = tenant === 'autoCreate' ? null : tenant;
   const id = newId();
   const inserted = await em.getConnection().execute<{ id: string }[]>(
     `insert into users (id, email, status, tenant_id, profile, metadata, pool_id, migrated_from_id, external_id, password_hash, migrated_at, created_at, updated_at)
@@ -90,6 +104,7 @@ export async function provisionUser(
       migrate ? new Date() : null,
     ],
   );
+  if (inserted.length && tenant === 'autoCreate') await createOwnTenant(em, id, email);
   if (inserted.length && roles.length) {
     await em.getConnection().execute(
       `insert into user_roles (user_id, role_id) values ${roles.map(() => '(?, ?)').join(', ')} on conflict do nothing`,
