@@ -86,7 +86,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     await apollo.start();
     // The issuer is the public URL when configured, else where this node listens (known after listen).
     const issuer = { url: config.publicUrl ?? '' };
-    const tokens = new TokenService(keys, () => issuer.url, config.tokenAudience);
+    const tokens = new TokenService(keys, () => issuer.url, { api: config.tokenAudience, app: config.appClientId });
     const routers = [
       signInRouter(database.orm, { connector, tokens, keys, logger, prehooks, failureFloor: new FailureFloor(config.signInFailureFloorMs) }),
       federationRouter(database.orm, {

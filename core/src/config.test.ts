@@ -23,6 +23,7 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ TRIBUTARY_BOOTSTRAP_ADMIN_KEY: 'short' })).toThrow(/TRIBUTARY_BOOTSTRAP_ADMIN_KEY/);
     expect(() => loadConfig({ TRIBUTARY_AUDIT_RETENTION_DAYS: '1.5' })).toThrow(/TRIBUTARY_AUDIT_RETENTION_DAYS: must be a whole number of days/);
     expect(() => loadConfig({ TRIBUTARY_AUDIT_RETENTION_DAYS: '-1' })).toThrow(/TRIBUTARY_AUDIT_RETENTION_DAYS/);
+    expect(() => loadConfig({ TRIBUTARY_APP_CLIENT_ID: 'tributary' })).toThrow(/TRIBUTARY_APP_CLIENT_ID: must differ from TRIBUTARY_TOKEN_AUDIENCE/);
     expect(() => loadConfig({ TRIBUTARY_ALLOW_CODE_FLOW_WITHOUT_PKCE: 'yes' })).toThrow(/TRIBUTARY_ALLOW_CODE_FLOW_WITHOUT_PKCE: must be true or false/);
   });
 

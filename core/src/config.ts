@@ -25,6 +25,7 @@ const EnvSchema = z.object({
   TRIBUTARY_TRUST_PROXY: csv,
   TRIBUTARY_PUBLIC_URL: z.url('must be a URL').optional(),
   TRIBUTARY_TOKEN_AUDIENCE: z.string().min(1).default('tributary'),
+  TRIBUTARY_APP_CLIENT_ID: z.string().min(1).default('tributary-app'),
   TRIBUTARY_ALLOW_CODE_FLOW_WITHOUT_PKCE: z
     .enum(['true', 'false'], 'must be true or false')
     .default('false')
@@ -52,7 +53,10 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   /** The URL apps reach this service at: the tokens' `iss`. Defaults to the listening address. */
   publicUrl: string | undefined;
+  /** The access tokens' `aud`. */
   tokenAudience: string;
+  /** The app's client id: the ID tokens' `aud` (never the access tokens' one) and the access tokens' `client_id`. */
+  appClientId: string;
   /** Apps may start a federation flow without a PKCE challenge (off: PKCE is required). */
   allowCodeFlowWithoutPkce: boolean;
   /** Proxies (addresses, CIDRs or `loopback`) whose X-Forwarded-For names the client; none by default. */
@@ -76,6 +80,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid environment: ${problems}`);
   }
   const env = parsed.data;
+  if (env.TRIBUTARY_APP_CLIENT_ID === env.TRIBUTARY_TOKEN_AUDIENCE) {
+    // An ID token with the access tokens' audience would pass as one at every API that checks only `aud`.
+    throw new ConfigError('invalid environment: TRIBUTARY_APP_CLIENT_ID: must differ from TRIBUTARY_TOKEN_AUDIENCE');
+  }
   return {
     env: env.NODE_ENV,
     port: env.PORT,
@@ -90,6 +98,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL,
     publicUrl: env.TRIBUTARY_PUBLIC_URL?.replace(/\/$/, ''),
     tokenAudience: env.TRIBUTARY_TOKEN_AUDIENCE,
+    appClientId: env.TRIBUTARY_APP_CLIENT_ID,
     allowCodeFlowWithoutPkce: env.TRIBUTARY_ALLOW_CODE_FLOW_WITHOUT_PKCE,
     trustProxy: env.TRIBUTARY_TRUST_PROXY,
     auditRetentionDays: env.TRIBUTARY_AUDIT_RETENTION_DAYS,

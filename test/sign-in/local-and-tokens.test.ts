@@ -3,11 +3,12 @@ import { createHash } from 'node:crypto';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { promisify } from 'node:util';
 import bcrypt from 'bcryptjs';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { firebaseScrypt, formatFirebaseScryptHash } from '../../core/src/passwords/firebase-scrypt.js';
 import { signInTimings, type SignInTiming } from '../../core/src/sign-in/timings.js';
 import { ok, startTestServer, type TestServer } from '../support/server.js';
-import { auditOf, refresh, signIn, verifyToken } from '../support/sign-in.js';
+import { auditOf, refresh, signIn, verifyIdToken, verifyToken } from '../support/sign-in.js';
 import { createPrehook, deleteAllPrehooks, updatePrehook } from '../prehooks/support.js';
 
 let server: TestServer;
@@ -34,21 +35,40 @@ describe('local sign-in', () => {
     const [user] = await server.sql<{ id: string; last_sign_in_at: Date | null }>("select id, last_sign_in_at from users where email = 'ann@acme.test'");
     expect(access.sub).toBe(user!.id);
     expect(user!.last_sign_in_at).not.toBeNull();
-    const id = await verifyToken(server, response.body.id_token);
+    const id = await verifyIdToken(server, response.body.id_token);
     expect(id).toMatchObject({ sub: user!.id, email: 'ann@acme.test', name: 'Ann', email_verified: false });
     expect(response.body.refresh_token).toMatch(/^rt_/);
   });
 
-  it('signs its tokens as ES256 JWS with the active key’s kid', async () => {
+  it('signs its tokens as ES256 JWS with the active key’s kid: access tokens typed at+jwt (RFC 9068), ID tokens JWT', async () => {
     const response = await signIn(server, 'ann@acme.test', 'ann-password-1');
     const jwks = (await (await fetch(`${server.url}/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] };
-    for (const token of [response.body.access_token, response.body.id_token] as string[]) {
-      const [header, , signature] = token.split('.');
-      expect(JSON.parse(Buffer.from(header!, 'base64url').toString('utf8'))).toEqual({ alg: 'ES256', kid: jwks.keys[0]!.kid, typ: 'JWT' });
+    for (const [token, typ] of [
+      [response.body.access_token, 'at+jwt'],
+      [response.body.id_token, 'JWT'],
+    ] as const) {
+      const [header, , signature] = (token as string).split('.');
+      expect(JSON.parse(Buffer.from(header!, 'base64url').toString('utf8'))).toEqual({ alg: 'ES256', kid: jwks.keys[0]!.kid, typ });
       // JWS wants the raw r‖s (64 bytes), not DER.
       expect(Buffer.from(signature!, 'base64url')).toHaveLength(64);
-      await verifyToken(server, token);
     }
+    expect(await verifyToken(server, response.body.access_token)).toMatchObject({ aud: 'tributary', client_id: 'tributary-app' });
+    expect(await verifyIdToken(server, response.body.id_token)).toMatchObject({ aud: 'tributary-app' });
+  });
+
+  it('an ID token is refused where an access token is expected: another audience and another type', async () => {
+    const { id_token: idToken } = (await signIn(server, 'ann@acme.test', 'ann-password-1')).body;
+    const jwks = createRemoteJWKSet(new URL(`${server.url}/.well-known/jwks.json`));
+    // An API that checks only the audience, and one that checks only the type, both refuse it.
+    await expect(jwtVerify(idToken, jwks, { issuer: server.url, audience: 'tributary' })).rejects.toMatchObject({
+      code: 'ERR_JWT_CLAIM_VALIDATION_FAILED',
+      claim: 'aud',
+    });
+    await expect(jwtVerify(idToken, jwks, { issuer: server.url, typ: 'at+jwt' })).rejects.toMatchObject({
+      code: 'ERR_JWT_CLAIM_VALIDATION_FAILED',
+      claim: 'typ',
+    });
+    await expect(verifyToken(server, idToken)).rejects.toThrow();
   });
 
   it('publishes each sign-in’s timing on diagnostics_channel tributary:sign-in, without who signed in', async () => {

@@ -27,10 +27,17 @@ export async function refresh(server: TestServer, refreshToken: string): Promise
   return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, any> };
 }
 
-/** Verifies a token the way an app would: against the published JWKS, issuer and audience. */
+/** Verifies an access token the way an API would (RFC 9068): against the published JWKS, issuer, audience and type `at+jwt`. */
 export async function verifyToken(server: TestServer, token: string): Promise<JWTPayload & Record<string, any>> {
   const jwks = createRemoteJWKSet(new URL(`${server.url}/.well-known/jwks.json`), { cacheMaxAge: 0 });
-  const { payload } = await jwtVerify(token, jwks, { issuer: server.url, audience: 'tributary' });
+  const { payload } = await jwtVerify(token, jwks, { issuer: server.url, audience: 'tributary', typ: 'at+jwt' });
+  return payload as JWTPayload & Record<string, any>;
+}
+
+/** Verifies an ID token the way the app would: its audience is the app's client id (TRIBUTARY_APP_CLIENT_ID). */
+export async function verifyIdToken(server: TestServer, token: string): Promise<JWTPayload & Record<string, any>> {
+  const jwks = createRemoteJWKSet(new URL(`${server.url}/.well-known/jwks.json`), { cacheMaxAge: 0 });
+  const { payload } = await jwtVerify(token, jwks, { issuer: server.url, audience: 'tributary-app', typ: 'JWT' });
   return payload as JWTPayload & Record<string, any>;
 }
 

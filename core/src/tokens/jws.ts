@@ -10,7 +10,7 @@ const encode = (value: object): string => Buffer.from(JSON.stringify(value)).toS
  * ~0.1 ms on the main thread while the write is in flight. Keys, JWKs and every verification stay with
  * jose; the tests verify these tokens with jose's jwtVerify.
  */
-export function signEs256(header: { kid: string; typ: 'JWT' }, claims: object, key: KeyObject): string {
+export function signEs256(header: { kid: string; typ: 'JWT' | 'at+jwt' }, claims: object, key: KeyObject): string {
   const input = `${encode({ alg: SIGNING_ALGORITHM, ...header })}.${encode(claims)}`;
   // ieee-p1363: the raw r‖s JWS requires, not DER.
   return `${input}.${sign('sha256', Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' }).toString('base64url')}`;

@@ -7,6 +7,8 @@ import { signEs256 } from './jws.js';
 import type { SigningKeys } from './signing-keys.js';
 
 export const ACCESS_TOKEN_TTL_S = 15 * 60;
+/** RFC 9068's media type: a resource server that requires it never takes an ID token for an access token. */
+export const ACCESS_TOKEN_TYPE = 'at+jwt';
 export const REFRESH_TOKEN_TTL_S = 30 * 24 * 3600;
 
 /** What a token says about its user; assembled by sign-in from the user row. */
@@ -48,11 +50,18 @@ export class InvalidGrant extends Error {
 const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 const PROFILE_CLAIMS = ['name', 'given_name', 'family_name', 'picture', 'locale', 'phone_number'];
 
+export interface TokenAudiences {
+  /** The access token's `aud`: the APIs that accept it (TRIBUTARY_TOKEN_AUDIENCE). */
+  api: string;
+  /** The app's client id: the ID token's `aud` and the access token's `client_id` (TRIBUTARY_APP_CLIENT_ID). */
+  app: string;
+}
+
 export class TokenService {
   constructor(
     private readonly keys: SigningKeys,
     private readonly issuer: () => string,
-    private readonly audience: string,
+    private readonly audiences: TokenAudiences,
   ) {}
 
   /** `alsoRun`: writes of the caller's that go to the database in the same round trip as the refresh token. */
@@ -119,7 +128,7 @@ export class TokenService {
   private async sign(subject: TokenSubject, write: (refreshToken: string) => Promise<void>): Promise<TokenSet> {
     const { kid, key } = await this.keys.active();
     const now = Math.floor(Date.now() / 1000);
-    const registered = { iss: this.issuer(), aud: this.audience, sub: subject.userId, iat: now, exp: now + ACCESS_TOKEN_TTL_S };
+    const registered = { iss: this.issuer(), sub: subject.userId, iat: now, exp: now + ACCESS_TOKEN_TTL_S };
     const reserved = { email: subject.email, tenant_id: subject.tenantId, roles: subject.roles, pool: subject.pool, amr: subject.amr };
     const profile = Object.fromEntries(PROFILE_CLAIMS.filter((claim) => subject.profile[claim] !== undefined).map((claim) => [claim, subject.profile[claim]]));
     const refreshToken = `rt_${randomBytes(32).toString('base64url')}`;
@@ -127,9 +136,17 @@ export class TokenService {
     written.catch(() => undefined); // awaited below; this only keeps a rejection during the turn from counting as unhandled
     // The pool hands the write to PostgreSQL on the next tick: sign once it is on its way, while the database works.
     await setImmediate();
-    const header = { kid, typ: 'JWT' } as const;
-    const accessToken = signEs256(header, { ...subject.claims, ...reserved, ...registered, jti: newId() }, key);
-    const idToken = signEs256(header, { ...profile, ...reserved, ...registered, email_verified: subject.emailVerified, auth_time: now }, key);
+    // Told apart by type and audience, so neither passes where the other is expected.
+    const accessToken = signEs256(
+      { kid, typ: ACCESS_TOKEN_TYPE },
+      { ...subject.claims, ...reserved, ...registered, aud: this.audiences.api, client_id: this.audiences.app, jti: newId() },
+      key,
+    );
+    const idToken = signEs256(
+      { kid, typ: 'JWT' },
+      { ...profile, ...reserved, ...registered, aud: this.audiences.app, email_verified: subject.emailVerified, auth_time: now },
+      key,
+    );
     await written;
     return { access_token: accessToken, id_token: idToken, refresh_token: refreshToken, token_type: 'Bearer', expires_in: ACCESS_TOKEN_TTL_S };
   }
