@@ -1,5 +1,6 @@
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import { AdminKeyResolver } from '../admin-keys/admin-key.resolver.js';
 import { auditMutations } from '../audit/audit-middleware.js';
 import { AuditEventConnectionResolver, AuditResolver } from '../audit/audit.resolver.js';
 import { PoolResolver } from '../pools/pool.resolver.js';
@@ -14,7 +15,17 @@ let built: Promise<GraphQLSchema> | undefined;
 /** The admin schema; built once per process (type-graphql metadata is global). */
 export function adminSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
-    resolvers: [TenantResolver, RoleResolver, PoolResolver, UserResolver, UserConnectionResolver, PrehookResolver, AuditResolver, AuditEventConnectionResolver],
+    resolvers: [
+      TenantResolver,
+      RoleResolver,
+      PoolResolver,
+      UserResolver,
+      UserConnectionResolver,
+      PrehookResolver,
+      AuditResolver,
+      AuditEventConnectionResolver,
+      AdminKeyResolver,
+    ],
     validateFn: validateArgument,
     globalMiddlewares: [auditMutations],
     emitSchemaFile: false,

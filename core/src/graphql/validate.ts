@@ -26,3 +26,22 @@ export function validateArgument(value: unknown, type: unknown): void {
   const field = [input.argName ?? 'input', ...issue.path.map(String)].join('.');
   throw new AppError('BAD_USER_INPUT', `${field}: ${issue.message}`, field);
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * `@Arg('id', () => ID, uuidArg('id'))`: an id this API issued (a UUID) or BAD_USER_INPUT naming the
+ * argument, before any query sees it (PostgreSQL would otherwise answer with its own message).
+ */
+export function uuidArg(name: string): { validateFn: (value: unknown) => void } {
+  return {
+    validateFn(value) {
+      const values = Array.isArray(value) ? value : [value];
+      values.forEach((item, index) => {
+        if (item === null || item === undefined || (typeof item === 'string' && UUID.test(item))) return;
+        const field = Array.isArray(value) ? `${name}.${index}` : name;
+        throw new AppError('BAD_USER_INPUT', `${field}: must be an id this API issued`, field);
+      });
+    },
+  };
+}

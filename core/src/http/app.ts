@@ -39,8 +39,9 @@ export function createHttpApp({ orm, deps, apollo, logger, routers = [], trustPr
 
   app.use(
     '/graphql',
-    express.json({ limit: MAX_BODY_BYTES }),
+    // The key is checked before the body is read: an anonymous caller never gets a JSON parse.
     adminAuth(orm),
+    express.json({ limit: MAX_BODY_BYTES }),
     expressMiddleware(apollo, {
       context: async ({ res }): Promise<GraphQLContext> => {
         const services = createServices(deps, orm.em.fork());
