@@ -12,7 +12,8 @@ const csv = z
 
 /** The environment, validated once at start: a bad value fails fast with the variable's name. */
 const EnvSchema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  // Internals (messages of unexpected errors) are shown only when development is asked for explicitly.
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   HOST: z.string().default('127.0.0.1'),
   DATABASE_URL: z.string().url().optional(),

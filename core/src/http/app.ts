@@ -8,6 +8,15 @@ import type { Logger } from '../logger.js';
 import { createServices, type AppDeps } from '../services.js';
 import { actorOf, adminAuth } from './admin-auth.js';
 
+const CLIENT_ERRORS: Record<string, string> = {
+  'charset.unsupported': 'unsupported charset',
+  'encoding.unsupported': 'unsupported content-encoding',
+  'parameters.too.many': 'too many parameters',
+  'request.aborted': 'the request was aborted',
+  'request.size.invalid': 'the body does not match its content-length',
+  'stream.encoding.set': 'the body cannot be read',
+};
+
 export interface HttpAppOptions {
   orm: Orm;
   deps: AppDeps;
@@ -55,9 +64,15 @@ export function createHttpApp({ orm, deps, apollo, logger, routers = [], trustPr
     res.status(404).json({ error: 'not_found' });
   });
   // The one express error handler: known client errors keep their status, the rest is a bare 500.
-  const onError: ErrorRequestHandler = (error: { status?: number; type?: string }, _req, res, _next) => {
+  const onError: ErrorRequestHandler = (error: { status?: number; type?: string; expose?: boolean }, _req, res, _next) => {
     if (error.type === 'entity.too.large') return void res.status(413).json({ error: 'request_too_large' });
     if (error.type === 'entity.parse.failed') return void res.status(400).json({ error: 'invalid_json' });
+    // body-parser's other refusals (charset, content-encoding, too many parameters...) are the client's: a 4xx, never an error log line.
+    if (error.expose && typeof error.status === 'number' && error.status >= 400 && error.status < 500) {
+      return void res
+        .status(error.status)
+        .json({ error: 'invalid_request', error_description: CLIENT_ERRORS[error.type ?? ''] ?? 'the request body cannot be read' });
+    }
     logger.error({ err: error }, 'unhandled error in an HTTP request');
     res.status(500).json({ error: 'internal_error' });
   };

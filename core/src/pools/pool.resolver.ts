@@ -3,6 +3,7 @@ import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { GraphQLContext } from '../graphql/context.js';
 import { DEFAULT_SOURCE_TIMEOUT_MS, type UserPool } from './pool.entity.js';
 import { ConnectionTestResultType, CreateUserPoolInput, PoolSource, UpdateUserPoolInput, UserPoolType } from './pool.types.js';
+import { uuidArg } from '../graphql/validate.js';
 
 @Resolver(() => UserPoolType)
 export class PoolResolver {
@@ -12,7 +13,7 @@ export class PoolResolver {
   }
 
   @Query(() => UserPoolType)
-  async userPool(@Ctx() context: GraphQLContext, @Arg('id', () => ID) id: string): Promise<UserPoolType> {
+  async userPool(@Ctx() context: GraphQLContext, @Arg('id', () => ID, uuidArg('id')) id: string): Promise<UserPoolType> {
     return present(context, await context.services.pools.get(id));
   }
 
@@ -29,24 +30,24 @@ export class PoolResolver {
   @Mutation(() => UserPoolType)
   async updateUserPool(
     @Ctx() context: GraphQLContext,
-    @Arg('id', () => ID) id: string,
+    @Arg('id', () => ID, uuidArg('id')) id: string,
     @Arg('input', () => UpdateUserPoolInput) input: UpdateUserPoolInput,
   ): Promise<UserPoolType> {
     return present(context, await context.services.pools.update(id, input));
   }
 
   @Mutation(() => Boolean, { description: 'Refused with CONFLICT while the pool owns users (migrated users do not count).' })
-  deleteUserPool(@Ctx() { services }: GraphQLContext, @Arg('id', () => ID) id: string): Promise<boolean> {
+  deleteUserPool(@Ctx() { services }: GraphQLContext, @Arg('id', () => ID, uuidArg('id')) id: string): Promise<boolean> {
     return services.pools.delete(id);
   }
 
   @Mutation(() => [UserPoolType], { description: 'Every pool id once, in the new sign-in order.' })
-  async reorderUserPools(@Ctx() context: GraphQLContext, @Arg('ids', () => [ID]) ids: string[]): Promise<UserPoolType[]> {
+  async reorderUserPools(@Ctx() context: GraphQLContext, @Arg('ids', () => [ID], uuidArg('ids')) ids: string[]): Promise<UserPoolType[]> {
     return (await context.services.pools.reorder(ids)).map((pool) => present(context, pool));
   }
 
   @Mutation(() => ConnectionTestResultType)
-  testUserPoolConnection(@Ctx() { services }: GraphQLContext, @Arg('id', () => ID) id: string): Promise<ConnectionTestResultType> {
+  testUserPoolConnection(@Ctx() { services }: GraphQLContext, @Arg('id', () => ID, uuidArg('id')) id: string): Promise<ConnectionTestResultType> {
     return services.pools.testConnection(id);
   }
 }

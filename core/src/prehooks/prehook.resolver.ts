@@ -4,6 +4,7 @@ import { JSONObjectScalar } from '../graphql/scalars.js';
 import type { PrehookRunRecord } from './run-log.js';
 import { PrehookRunType } from './prehook-run.types.js';
 import { CreatePrehookInput, PrehookType, UpdatePrehookInput } from './prehook.types.js';
+import { uuidArg } from '../graphql/validate.js';
 
 @Resolver(() => PrehookType)
 export class PrehookResolver {
@@ -20,7 +21,7 @@ export class PrehookResolver {
   @Mutation(() => PrehookType)
   updatePrehook(
     @Ctx() { services }: GraphQLContext,
-    @Arg('id', () => ID) id: string,
+    @Arg('id', () => ID, uuidArg('id')) id: string,
     @Arg('input', () => UpdatePrehookInput) input: UpdatePrehookInput,
   ): Promise<PrehookType> {
     return services.prehooks.update(id, input);
@@ -40,7 +41,7 @@ export class PrehookResolver {
   })
   async testPrehook(
     @Ctx() { services }: GraphQLContext,
-    @Arg('id', () => ID) id: string,
+    @Arg('id', () => ID, uuidArg('id')) id: string,
     @Arg('payload', () => JSONObjectScalar) payload: Record<string, unknown>,
   ): Promise<PrehookRunType> {
     const run = await services.prehooks.test(id, payload);
@@ -48,7 +49,7 @@ export class PrehookResolver {
   }
 
   @Mutation(() => Boolean)
-  deletePrehook(@Ctx() { services }: GraphQLContext, @Arg('id', () => ID) id: string): Promise<boolean> {
+  deletePrehook(@Ctx() { services }: GraphQLContext, @Arg('id', () => ID, uuidArg('id')) id: string): Promise<boolean> {
     return services.prehooks.delete(id);
   }
 }

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { GraphQLContext } from '../graphql/context.js';
 import { CreateRoleInput, RoleType } from './role.types.js';
+import { uuidArg } from '../graphql/validate.js';
 
 @Resolver(() => RoleType)
 export class RoleResolver {
@@ -16,7 +17,7 @@ export class RoleResolver {
   }
 
   @Mutation(() => Boolean)
-  deleteRole(@Ctx() { services }: GraphQLContext, @Arg('id', () => ID) id: string): Promise<boolean> {
+  deleteRole(@Ctx() { services }: GraphQLContext, @Arg('id', () => ID, uuidArg('id')) id: string): Promise<boolean> {
     return services.roles.delete(id);
   }
 }

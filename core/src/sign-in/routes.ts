@@ -10,9 +10,11 @@ import { SignInPrehooks } from '../prehooks/sign-in-hooks.js';
 import { SignInError } from './errors.js';
 import { SignInService, subjectOf, type SignInDeps } from './sign-in.service.js';
 
+// Control characters (NUL first: PostgreSQL refuses it in text) are never part of an email or a password.
+const noControl = (value: string) => ![...value].some((character) => character.charCodeAt(0) < 0x20 || character.charCodeAt(0) === 0x7f);
 const SignInBody = z.object({
-  email: z.string().min(1).max(254),
-  password: z.string().min(1).max(1024),
+  email: z.string().min(1).max(254).refine(noControl, 'must not contain control characters'),
+  password: z.string().min(1).max(1024).refine(noControl, 'must not contain control characters'),
 });
 const RefreshBody = z.object({ grant_type: z.literal('refresh_token'), refresh_token: z.string().min(1).max(200) });
 const CodeBody = z.object({

@@ -7,6 +7,7 @@ import { RoleType } from '../roles/role.types.js';
 import type { UserView } from './user.queries.js';
 import { normaliseEmail } from './user.service.js';
 import { CreateUserInput, UpdateUserInput, UserCapabilities, UserConnection, UserFilterInput, UserType } from './user.types.js';
+import { uuidArg } from '../graphql/validate.js';
 
 @Resolver(() => UserType)
 export class UserResolver {
@@ -29,7 +30,7 @@ export class UserResolver {
   }
 
   @Query(() => UserType, { nullable: true })
-  user(@Ctx() { services }: GraphQLContext, @Arg('id', () => ID) id: string): Promise<UserView | null> {
+  user(@Ctx() { services }: GraphQLContext, @Arg('id', () => ID, uuidArg('id')) id: string): Promise<UserView | null> {
     return services.users.queries.byId(id);
   }
 
@@ -57,14 +58,14 @@ export class UserResolver {
   @Mutation(() => UserType, { description: 'Refused with FORBIDDEN for profile and metadata while the user’s pool syncs attributes.' })
   updateUser(
     @Ctx() { services }: GraphQLContext,
-    @Arg('id', () => ID) id: string,
+    @Arg('id', () => ID, uuidArg('id')) id: string,
     @Arg('input', () => UpdateUserInput) input: UpdateUserInput,
   ): Promise<UserView> {
     return services.users.update(id, input);
   }
 
   @Mutation(() => Boolean)
-  deleteUser(@Ctx() { services }: GraphQLContext, @Arg('id', () => ID) id: string): Promise<boolean> {
+  deleteUser(@Ctx() { services }: GraphQLContext, @Arg('id', () => ID, uuidArg('id')) id: string): Promise<boolean> {
     return services.users.delete(id);
   }
 }
