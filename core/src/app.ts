@@ -36,6 +36,8 @@ export interface StartOptions {
   sources?: PoolSource[];
   logger?: Logger;
   onQuery?: (sql: string) => void;
+  /** Milliseconds since the epoch for token times and signing-key activation (tests move it). */
+  clock?: () => number;
 }
 
 export interface RunningApp {
@@ -74,7 +76,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     const prehooks = new PrehookRunner(sandbox, new PrehookCache(() => loadActivePrehooks(database.orm.em.fork())), runLog, logger);
     const deps: AppDeps = { logger, sources, box, connector, sandbox, checkCode: scriptChecker(sandbox), prehooks };
     const bootstrapKey = await bootstrapAdminKey(database, config);
-    const keys = new SigningKeys(() => database.orm.em.fork(), box, ACCESS_TOKEN_TTL_S * 1000);
+    const keys = new SigningKeys(() => database.orm.em.fork(), box, ACCESS_TOKEN_TTL_S * 1000, options.clock);
     await withStartupLock(database.url, () => keys.ensure());
 
     const apollo = new ApolloServer<GraphQLContext>({
@@ -86,7 +88,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     await apollo.start();
     // The issuer is the public URL when configured, else where this node listens (known after listen).
     const issuer = { url: config.publicUrl ?? '' };
-    const tokens = new TokenService(keys, () => issuer.url, { api: config.tokenAudience, app: config.appClientId });
+    const tokens = new TokenService(keys, () => issuer.url, { api: config.tokenAudience, app: config.appClientId }, options.clock);
     const routers = [
       signInRouter(database.orm, { connector, tokens, keys, logger, prehooks, failureFloor: new FailureFloor(config.signInFailureFloorMs) }),
       federationRouter(database.orm, {

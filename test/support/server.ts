@@ -30,6 +30,8 @@ export interface TestServerOptions {
   env?: Record<string, string>;
   /** Another node on the same database (and secrets key) as this server. */
   sameDatabaseAs?: TestServer;
+  /** The server's clock for token times and signing-key activation. */
+  clock?: () => number;
 }
 
 /** The one way tests start Tributary: the real server over HTTP, on a fresh database of its own. */
@@ -47,7 +49,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...options.env,
   });
-  const app = await startApp({ config, sources: options.sources, logger: createLogger(config.logLevel) });
+  const app = await startApp({ config, sources: options.sources, logger: createLogger(config.logLevel), clock: options.clock });
   const gql: TestServer['gql'] = async (query, variables, opts) => {
     const key = opts?.key === undefined ? adminKey : opts.key;
     const response = await fetch(`${app.url}/graphql`, {

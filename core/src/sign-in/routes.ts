@@ -4,7 +4,7 @@ import type { Orm } from '../db/orm.js';
 import { redeemAuthorizationCode } from '../federation/authorization-codes.js';
 import { nonSingleParam } from '../http/single-params.js';
 import { InvalidGrant, type TokenService } from '../tokens/token.service.js';
-import type { SigningKeys } from '../tokens/signing-keys.js';
+import { JWKS_MAX_AGE_S, type SigningKeys } from '../tokens/signing-keys.js';
 import { User } from '../users/user.entity.js';
 import { SignInPrehooks } from '../prehooks/sign-in-hooks.js';
 import { SignInError } from './errors.js';
@@ -76,7 +76,7 @@ export function signInRouter(orm: Orm, deps: SignInDeps & { keys: SigningKeys; t
   });
 
   router.get('/.well-known/jwks.json', async (_req, res) => {
-    res.set('Cache-Control', 'public, max-age=300').json(await deps.keys.jwks());
+    res.set('Cache-Control', `public, max-age=${JWKS_MAX_AGE_S}`).json(await deps.keys.jwks());
   });
   return router;
 }

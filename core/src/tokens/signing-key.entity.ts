@@ -11,8 +11,10 @@ export const SigningKeySchema = defineEntity({
     /** The private JWK, sealed with the secrets key (bound to the kid); never leaves the service. */
     sealedPrivateJwk: p.text().hidden(),
     createdAt: p.datetime().onCreate(() => new Date()),
-    /** Set when a newer key took over; the key stays in the JWKS until its last tokens expire. */
-    retiredAt: p.datetime().nullable(),
+    /** When it starts signing: published first, it signs only once relying parties can know it. */
+    activatesAt: p.datetime(),
+    /** When the next key starts signing (that key's activatesAt); published until its last tokens expire. */
+    retiresAt: p.datetime().nullable(),
   },
 });
 

@@ -6,8 +6,16 @@ import { SigningKey } from './signing-key.entity.js';
 
 /** ES256: compact tokens and fast signatures (sub-millisecond), supported by every JOSE library. */
 export const SIGNING_ALGORITHM = 'ES256';
-/** How long a node trusts its cached view of the keys: a rotation reaches every node within this. */
+/** How long relying parties may cache the JWKS (its Cache-Control max-age). */
+export const JWKS_MAX_AGE_S = 300;
+/** How long a node trusts its cached copy of the key rows. */
 const CACHE_MS = 30_000;
+/**
+ * A new key signs only this long after it is stored: by then every node has read it (CACHE_MS) and
+ * every JWKS a relying party cached from any node before that has expired, so no token reaches a
+ * relying party that cannot know its key yet.
+ */
+export const ACTIVATION_DELAY_MS = CACHE_MS + JWKS_MAX_AGE_S * 1000;
 
 export interface ActiveKey {
   kid: string;
@@ -17,13 +25,17 @@ export interface ActiveKey {
 
 interface LoadedKeys {
   at: number;
-  active: ActiveKey;
+  /** Newest activation first. */
+  keys: { kid: string; activatesAt: number; sealed: string }[];
   published: JWK[];
+  opened: Map<string, KeyObject>;
 }
 
 /**
- * Token signing keys, stored in PostgreSQL with the private half sealed. Every node reads the same
- * active key; retired keys stay published in the JWKS until the tokens they signed have expired.
+ * Token signing keys, stored in PostgreSQL with the private half sealed. Which key signs is decided by
+ * time, not by what a node has cached: the key whose activation is the latest one passed. So every node
+ * switches at the same instant, and a key is published from its creation (before it signs) until the
+ * tokens it signed have expired.
  */
 export class SigningKeys {
   #cache: LoadedKeys | undefined;
@@ -31,48 +43,73 @@ export class SigningKeys {
   constructor(
     private readonly em: () => EntityManager,
     private readonly box: SecretBox,
-    /** The longest lifetime of a token signed by a key (access and ID tokens). */
+    /** The longest lifetime of a token signed by a key (access and ID tokens; refresh tokens are opaque). */
     private readonly maxTokenLifetimeMs: number,
+    private readonly clock: () => number = Date.now,
   ) {}
 
-  /** Adds a new active key and retires the previous one. */
-  async rotate(): Promise<string> {
+  /**
+   * Adds the next key: published now, signing from `activatesAt`, when the current newest key retires.
+   * The first key of an empty database signs at once: no relying party holds tokens yet.
+   */
+  async rotate(): Promise<{ kid: string; activatesAt: Date }> {
     const em = this.em();
     const { publicKey, privateKey } = await generateKeyPair(SIGNING_ALGORITHM, { extractable: true });
     const kid = randomBytes(12).toString('base64url');
     const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: SIGNING_ALGORITHM, use: 'sig' };
     const privateJwk = { ...(await exportJWK(privateKey)), kid, alg: SIGNING_ALGORITHM };
-    await em.transactional(async (tx) => {
-      await tx.nativeUpdate(SigningKey, { retiredAt: null }, { retiredAt: new Date() });
-      tx.create(SigningKey, { id: kid, algorithm: SIGNING_ALGORITHM, publicJwk, sealedPrivateJwk: this.box.seal(JSON.stringify(privateJwk), kid) });
+    const activatesAt = await em.transactional(async (tx) => {
+      const first = (await tx.count(SigningKey, {})) === 0;
+      const at = new Date(this.clock() + (first ? 0 : ACTIVATION_DELAY_MS));
+      await tx.nativeUpdate(SigningKey, { retiresAt: null }, { retiresAt: at });
+      tx.create(SigningKey, {
+        id: kid,
+        algorithm: SIGNING_ALGORITHM,
+        publicJwk,
+        sealedPrivateJwk: this.box.seal(JSON.stringify(privateJwk), kid),
+        activatesAt: at,
+      });
+      return at;
     });
     this.#cache = undefined;
-    return kid;
+    return { kid, activatesAt };
   }
 
   /** Makes sure a key exists (first start). */
   async ensure(): Promise<void> {
-    if ((await this.em().count(SigningKey, { retiredAt: null })) === 0) await this.rotate();
+    if ((await this.em().count(SigningKey, {})) === 0) await this.rotate();
   }
 
   async active(): Promise<ActiveKey> {
-    return (await this.load()).active;
+    const loaded = await this.load();
+    const now = this.clock();
+    const current = loaded.keys.find((key) => key.activatesAt <= now);
+    if (!current) throw new Error('no active token signing key: run `pnpm tributary keys rotate`');
+    let key = loaded.opened.get(current.kid);
+    if (!key) {
+      const privateJwk = JSON.parse(this.box.open(current.sealed, current.kid)) as JWK;
+      key = createPrivateKey({ key: privateJwk as never, format: 'jwk' });
+      loaded.opened.set(current.kid, key);
+    }
+    return { kid: current.kid, key };
   }
 
-  /** The public keys a relying party needs: the active one and those retired within a token lifetime. */
+  /** The public keys a relying party needs: the next one, the active one, and those retired within a token lifetime. */
   async jwks(): Promise<{ keys: JWK[] }> {
     return { keys: (await this.load()).published };
   }
 
   private async load(): Promise<LoadedKeys> {
-    if (this.#cache && Date.now() - this.#cache.at < CACHE_MS) return this.#cache;
-    const since = new Date(Date.now() - this.maxTokenLifetimeMs);
-    const keys = await this.em().find(SigningKey, { $or: [{ retiredAt: null }, { retiredAt: { $gt: since } }] }, { orderBy: { createdAt: 'desc' } });
-    const current = keys.find((key) => key.retiredAt === null);
-    if (!current) throw new Error('no active token signing key: run `pnpm tributary keys rotate`');
-    const privateJwk = JSON.parse(this.box.open(current.sealedPrivateJwk, current.id)) as JWK;
-    const active = { kid: current.id, key: createPrivateKey({ key: privateJwk as never, format: 'jwk' }) };
-    this.#cache = { at: Date.now(), active, published: keys.map((key) => key.publicJwk as JWK) };
+    const now = this.clock();
+    if (this.#cache && now - this.#cache.at < CACHE_MS) return this.#cache;
+    const since = new Date(now - this.maxTokenLifetimeMs);
+    const rows = await this.em().find(SigningKey, { $or: [{ retiresAt: null }, { retiresAt: { $gt: since } }] }, { orderBy: { activatesAt: 'desc' } });
+    this.#cache = {
+      at: now,
+      keys: rows.map((row) => ({ kid: row.id, activatesAt: row.activatesAt.getTime(), sealed: row.sealedPrivateJwk })),
+      published: rows.map((row) => row.publicJwk as JWK),
+      opened: new Map(),
+    };
     return this.#cache;
   }
 }

@@ -62,6 +62,7 @@ export class TokenService {
     private readonly keys: SigningKeys,
     private readonly issuer: () => string,
     private readonly audiences: TokenAudiences,
+    private readonly clock: () => number = Date.now,
   ) {}
 
   /** `alsoRun`: writes of the caller's that go to the database in the same round trip as the refresh token. */
@@ -127,7 +128,7 @@ export class TokenService {
   /** Signs the access and ID tokens while `write` (which stores the new refresh token) is in flight; no tokens unless it succeeds. */
   private async sign(subject: TokenSubject, write: (refreshToken: string) => Promise<void>): Promise<TokenSet> {
     const { kid, key } = await this.keys.active();
-    const now = Math.floor(Date.now() / 1000);
+    const now = Math.floor(this.clock() / 1000);
     const registered = { iss: this.issuer(), sub: subject.userId, iat: now, exp: now + ACCESS_TOKEN_TTL_S };
     const reserved = { email: subject.email, tenant_id: subject.tenantId, roles: subject.roles, pool: subject.pool, amr: subject.amr };
     const profile = Object.fromEntries(PROFILE_CLAIMS.filter((claim) => subject.profile[claim] !== undefined).map((claim) => [claim, subject.profile[claim]]));
