@@ -4,7 +4,7 @@
 // JSON or Reflect only breaks itself; the host re-validates everything that comes back anyway.
 //
 // Closure arguments: $0 log sink (ignored host callback), $1 fetch (host function reference),
-// $2 caps as JSON. Result: { attach(namespace) -> JSON export names, invoke(name, args, env) ->
+// $2 caps as JSON, $3 "a call has started" (ignored host callback). Result: { attach(namespace) -> JSON export names, invoke(name, args, env) ->
 // JSON envelope }. Envelopes are strings so no object crosses the boundary.
 export const runtimeSource = String.raw`
 'use strict';
@@ -12,7 +12,7 @@ export const runtimeSource = String.raw`
 // memory limit (a filled 1 GiB Memory grew the host, not the isolate); SharedArrayBuffer and
 // Atomics only serve wait/notify games a script has no use for. They go before the module runs.
 for (const name of ['WebAssembly', 'SharedArrayBuffer', 'Atomics']) delete globalThis[name];
-const send = $0, fetchRef = $1, caps = JSON.parse($2);
+const send = $0, fetchRef = $1, caps = JSON.parse($2), started = $3;
 // A Callback cannot hand back a host promise, so fetch goes through a Reference to the host
 // function; it stays in this closure, out of the script's reach. Null prototypes: isolated-vm
 // reads these options, and a script may have polluted Object.prototype.
@@ -119,6 +119,8 @@ function attach(namespace) {
 }
 
 async function invoke(exportName, argsJson, envJson) {
+  // Tells the host the script has a thread at last: its run time starts now, not when it was queued.
+  started();
   callId++; active = true;
   try {
     return await call(exportName, argsJson, envJson);

@@ -7,6 +7,8 @@ import { runtimeSource } from './runtime-source.js';
 export interface RuntimeHooks {
   log(level: unknown, message: unknown, cut: unknown): void;
   fetch(requestJson: unknown): Promise<string>;
+  /** The isolate began running a call (it may have waited for one of isolated-vm's threads). */
+  started(): void;
 }
 
 /** One admin script evaluated in its own context, with the entry point the host calls. */
@@ -30,10 +32,14 @@ export class Runtime {
       maxLogChars: limits.maxLogChars,
       maxOutputChars: limits.maxOutputChars,
     });
-    const api = await context.evalClosure(runtimeSource, [new ivm.Callback(hooks.log, { ignored: true }), new ivm.Reference(hooks.fetch), caps], {
-      result: { reference: true },
-      filename: 'file:///tributary-runtime.js',
-    });
+    const api = await context.evalClosure(
+      runtimeSource,
+      [new ivm.Callback(hooks.log, { ignored: true }), new ivm.Reference(hooks.fetch), caps, new ivm.Callback(hooks.started, { ignored: true })],
+      {
+        result: { reference: true },
+        filename: 'file:///tributary-runtime.js',
+      },
+    );
     const attach: ivm.Reference = await api.get('attach', { reference: true });
     const invoke: ivm.Reference = await api.get('invoke', { reference: true });
     let module: ivm.Module;

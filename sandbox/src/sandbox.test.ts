@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { Sandbox, type SandboxResult } from './index.js';
+import { Sandbox, type RunRequest, type SandboxResult } from './index.js';
 
 const sandbox = new Sandbox({ memoryLimitMb: 32, maxIsolates: 10 });
 afterAll(() => sandbox.dispose());
@@ -119,6 +119,15 @@ describe('the cache of warm isolates', () => {
     small.dispose();
   });
 
+  it('keeps at most maxIsolates isolates however many calls one version gets', async () => {
+    const small = new Sandbox({ maxIsolates: 3, isolatesPerScript: 8 });
+    const code = 'export default async (n) => { const end = Date.now() + 50; while (Date.now() < end) {} return n; };';
+    const results = await Promise.all([1, 2, 3, 4, 5].map((n) => small.run({ code, exportName: 'default', args: [n], timeoutMs: 2000 })));
+    expect(results.map((result) => result.ok && result.value)).toEqual([1, 2, 3, 4, 5]);
+    expect(small.isolates).toBe(3);
+    small.dispose();
+  });
+
   it('keeps module state between calls of one warm version', async () => {
     const code = 'let calls = 0;\nexport default async () => ++calls;';
     await run(code);
@@ -129,5 +138,51 @@ describe('the cache of warm isolates', () => {
     await expect(sandbox.run({ code: 'export default 1', exportName: 'default', args: [], timeoutMs: 0 })).rejects.toThrow(RangeError);
     await expect(sandbox.run({ code: 'export default 1', exportName: 'default', args: [1n], timeoutMs: 10 })).rejects.toThrow(TypeError);
     expect(() => new Sandbox({ memoryLimitMb: 4 })).toThrow(/at least 8/);
+  });
+});
+
+describe('concurrent calls of one script', () => {
+  /** Busy for `ms` of wall clock, then tells when it ran. */
+  const busy = 'export default async (ms) => { const start = Date.now(); while (Date.now() < start + ms) {} return [start, Date.now()]; };';
+  const call = (box: Sandbox, ms: number, more: Partial<RunRequest> = {}): Promise<SandboxResult> =>
+    box.run({ code: busy, exportName: 'default', args: [ms], timeoutMs: 300, ...more });
+
+  it('run side by side on several isolates', async () => {
+    const box = new Sandbox({ isolatesPerScript: 4 });
+    const results = await Promise.all([1, 2, 3, 4].map(() => call(box, 150)));
+    box.dispose();
+    const spans = results.map((result): [number, number] => (result.ok ? (result.value as [number, number]) : [0, 0]));
+    expect(results.every((result) => result.ok)).toBe(true);
+    // At least two calls overlapped: one isolate would have run them end to end.
+    expect(spans.some(([start], i) => spans.some(([otherStart, otherEnd], j) => i !== j && start >= otherStart && start < otherEnd))).toBe(true);
+  });
+
+  it('do not count the wait for a free isolate against the run time limit', async () => {
+    const box = new Sandbox({ isolatesPerScript: 2 });
+    // Three calls of 200 ms on two isolates: the third waits ~200 ms, then has its own 300 ms.
+    const results = await Promise.all([1, 2, 3].map(() => call(box, 200, { queueTimeoutMs: 2000 })));
+    box.dispose();
+    expect(results.map((result) => result.ok)).toEqual([true, true, true]);
+  });
+
+  it('do not count the wait for a thread of isolated-vm (cores + 1 of them) against the run time limit', async () => {
+    const box = new Sandbox({ isolatesPerScript: 12 });
+    const results = await Promise.all(Array.from({ length: 12 }, () => call(box, 150, { timeoutMs: 250, queueTimeoutMs: 10_000 })));
+    box.dispose();
+    expect(results.filter((result) => !result.ok)).toEqual([]);
+  });
+
+  it('end as unavailable, never run, when no isolate frees within the queue time', async () => {
+    const box = new Sandbox({ isolatesPerScript: 2 });
+    const results = await Promise.all([1, 2, 3].map(() => call(box, 250, { queueTimeoutMs: 30 })));
+    expect(results.filter((result) => result.ok)).toHaveLength(2);
+    expect(results.find((result) => !result.ok)).toMatchObject({
+      ok: false,
+      kind: 'unavailable',
+      message: 'The script did not run: all 2 of its isolates stayed busy for 30 ms',
+      log: { entries: [] },
+    });
+    expect(await call(box, 1)).toMatchObject({ ok: true });
+    box.dispose();
   });
 });

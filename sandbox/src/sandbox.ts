@@ -27,13 +27,14 @@
 import { createHash } from 'node:crypto';
 import { systemLookup, type HostLookup } from './destination.js';
 import { resolveLimits, type Limits } from './limits.js';
-import { ScriptSlot, type CallLimits, type Outcome } from './script-slot.js';
+import { ScriptPool } from './script-pool.js';
+import type { CallLimits, Outcome } from './script-slot.js';
 import type { CheckOptions, CheckResult, ExecutionLog, RunRequest, SandboxOptions, SandboxResult } from './types.js';
 
 export class Sandbox {
   private readonly limits: Limits;
   /** Warm script versions by hash of their code, least recently used first (Map keeps order). */
-  private readonly slots = new Map<string, ScriptSlot>();
+  private readonly pools = new Map<string, ScriptPool>();
   private readonly onCatastrophicError: (message: string) => void;
   private readonly lookup: HostLookup;
   private disposed = false;
@@ -46,14 +47,21 @@ export class Sandbox {
 
   /** Number of script versions currently cached. */
   get size(): number {
-    return this.slots.size;
+    return this.pools.size;
+  }
+
+  /** Isolates of every cached version (at most maxIsolates, give or take one per version). */
+  get isolates(): number {
+    let total = 0;
+    for (const pool of this.pools.values()) total += pool.size;
+    return total;
   }
 
   /** Compiles and evaluates `code` as at upload time: syntax errors with their line, forbidden
    * imports, failing top-level code, or the names of its exported functions. */
   async check(code: string, options: CheckOptions = {}): Promise<CheckResult> {
     const timeoutMs = options.timeoutMs ?? 1000;
-    const [outcome, log] = await this.slot(code).check({ timeoutMs, cpuTimeMs: timeoutMs, allowedHosts: [] }, performance.now());
+    const [outcome, log] = await this.pool(code).check({ timeoutMs, cpuTimeMs: timeoutMs, allowedHosts: [] }, timeoutMs);
     if (!outcome.ok) return { ...outcome, log };
     return { ok: true, exports: outcome.value as string[], log };
   }
@@ -63,33 +71,48 @@ export class Sandbox {
   async run(request: RunRequest): Promise<SandboxResult> {
     const startedAt = performance.now();
     const call = callLimits(request);
+    const { queueTimeoutMs = request.timeoutMs } = request;
+    if (!Number.isFinite(queueTimeoutMs) || queueTimeoutMs < 0) throw new RangeError(`Sandbox.run: queueTimeoutMs must be a number ≥ 0, got ${queueTimeoutMs}`);
     const argsJson = toJson(request.args, 'args');
     const envJson = toJson(request.env ?? {}, 'env');
-    const [outcome, log] = await this.slot(request.code).run(request.exportName, argsJson, envJson, call, startedAt);
+    const [outcome, log] = await this.pool(request.code).run(request.exportName, argsJson, envJson, call, queueTimeoutMs);
     return stamp(outcome, log, performance.now() - startedAt);
   }
 
   /** Disposes every isolate; calls in progress end with a runtime fault. */
   dispose(): void {
     this.disposed = true;
-    for (const slot of this.slots.values()) slot.close();
-    this.slots.clear();
+    for (const pool of this.pools.values()) pool.close();
+    this.pools.clear();
   }
 
-  private slot(code: string): ScriptSlot {
+  private pool(code: string): ScriptPool {
     if (this.disposed) throw new Error('Sandbox is disposed');
     if (typeof code !== 'string') throw new TypeError('Sandbox: code must be a string');
     const key = createHash('sha256').update(code).digest('hex');
-    let slot = this.slots.get(key);
-    if (slot) this.slots.delete(key);
-    else slot = new ScriptSlot(code, this.limits, this.onCatastrophicError, this.lookup);
-    this.slots.set(key, slot);
-    for (const [oldest, evicted] of this.slots) {
-      if (this.slots.size <= this.limits.maxIsolates) break;
-      this.slots.delete(oldest);
-      evicted.retire();
+    let pool = this.pools.get(key);
+    if (pool) this.pools.delete(key);
+    else {
+      pool = new ScriptPool(code, this.limits, this.onCatastrophicError, this.lookup, () => this.makeRoom(key));
+      // Its first isolate is created whatever the bound: make room for it now.
+      this.makeRoom(key);
     }
-    return slot;
+    this.pools.set(key, pool);
+    return pool;
+  }
+
+  /** Evicts the least recently used versions until one more isolate fits under maxIsolates; the
+   * version `keep` (the one asking) is never evicted. */
+  private makeRoom(keep: string): boolean {
+    let total = this.isolates;
+    for (const [key, pool] of this.pools) {
+      if (total < this.limits.maxIsolates) break;
+      if (key === keep) continue;
+      this.pools.delete(key);
+      total -= pool.size;
+      pool.retire();
+    }
+    return total < this.limits.maxIsolates;
   }
 }
 

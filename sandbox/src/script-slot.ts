@@ -12,7 +12,9 @@ import { startWatchdog } from './watchdog.js';
 interface Call {
   readonly log: LogCollector;
   readonly allowedHosts: readonly string[];
-  readonly deadline: number;
+  readonly timeoutMs: number;
+  /** When the script started running (performance.now()), once the isolate says so. */
+  ranAt: number | undefined;
   /** Aborted when the call ends, cutting the fetches still running. */
   readonly done: AbortController;
   fetches: number;
@@ -29,42 +31,41 @@ export interface CallLimits {
 
 export type Outcome = { readonly ok: true; readonly value: unknown } | ({ readonly ok: false } & Fault);
 
+/** What the isolates of one script version share: faults found compiling it do not change. */
+export interface ScriptVersion {
+  readonly code: string;
+  /** Syntax and import faults do not change between calls, so the code is not recompiled. */
+  compileFault: Fault | undefined;
+}
+
 /**
- * One script version: its isolate (created on first use and again after a kill or an OOM), and a
- * queue so its calls run one at a time. Calls of one script are serialised because `env` is a
- * global and the log belongs to one call; interleaving them at an `await` would mix both.
+ * One isolate of a script version (created on first use and again after a kill or an OOM),
+ * running one call at a time: `env` is a global and the log belongs to one call, so interleaving
+ * two calls at an `await` would mix both. ScriptPool hands a slot to one call at a time.
  */
 export class ScriptSlot {
   private isolate: ivm.Isolate | undefined;
   private runtime: Runtime | undefined;
-  /** Syntax and import faults do not change between calls, so the code is not recompiled. */
-  private compileFault: Fault | undefined;
   private current: Call | undefined;
-  private tail: Promise<unknown> = Promise.resolve();
   private closed = false;
 
   constructor(
-    private readonly code: string,
+    private readonly version: ScriptVersion,
     private readonly limits: Limits,
     private readonly onCatastrophicError: (message: string) => void,
     private readonly lookup: HostLookup,
   ) {}
 
-  run(exportName: string, argsJson: string, envJson: string, call: CallLimits, startedAt: number): Promise<[Outcome, ExecutionLog]> {
-    return this.enqueue(() =>
-      this.execute(call, startedAt, async (runtime, timeoutMs) =>
-        parseEnvelope(await runtime.invoke(exportName, argsJson, envJson, timeoutMs), this.limits.maxOutputChars),
-      ),
+  /** `startBy`: until when the call may still wait for one of isolated-vm's threads. */
+  run(exportName: string, argsJson: string, envJson: string, call: CallLimits, startBy: number): Promise<[Outcome, ExecutionLog]> {
+    return this.execute(call, startBy, false, async (runtime, timeoutMs) =>
+      parseEnvelope(await runtime.invoke(exportName, argsJson, envJson, timeoutMs), this.limits.maxOutputChars),
     );
   }
 
-  check(call: CallLimits, startedAt: number): Promise<[Outcome, ExecutionLog]> {
-    return this.enqueue(() => this.execute(call, startedAt, async (runtime) => ({ ok: true, value: runtime.exports, sent: 0 })));
-  }
-
-  /** Disposes the isolate once the calls already queued have finished (LRU eviction). */
-  retire(): void {
-    void this.enqueue(async () => this.close());
+  /** Compiling and evaluating the module is all a check runs, so its clock starts at once. */
+  check(call: CallLimits): Promise<[Outcome, ExecutionLog]> {
+    return this.execute(call, 0, true, async (runtime) => ({ ok: true, value: runtime.exports, sent: 0 }));
   }
 
   /** Disposes now; a call in progress ends with a runtime fault. */
@@ -74,29 +75,20 @@ export class ScriptSlot {
     if (this.isolate && !this.isolate.isDisposed) this.isolate.dispose();
   }
 
-  private enqueue<T>(task: () => Promise<T>): Promise<T> {
-    const result = this.tail.then(task);
-    this.tail = result.then(
-      () => undefined,
-      () => undefined,
-    );
-    return result;
-  }
-
+  /** The call's limits start here, once it has its isolate: time spent queueing is not the script's. */
   private async execute(
     limits: CallLimits,
-    startedAt: number,
+    startBy: number,
+    ranNow: boolean,
     body: (runtime: Runtime, timeoutMs: number) => Promise<Envelope>,
   ): Promise<[Outcome, ExecutionLog]> {
+    const startedAt = performance.now();
     const log = new LogCollector(this.limits.maxLogEntries, this.limits.maxLogChars, startedAt);
-    const wallLeft = Math.floor(limits.timeoutMs - (performance.now() - startedAt));
-    if (wallLeft < 1) {
-      return [{ ok: false, ...fault('timeout', `The wall-clock limit of ${limits.timeoutMs} ms passed while earlier calls of this script ran`) }, log.close()];
-    }
     const call: Call = {
       log,
       allowedHosts: limits.allowedHosts,
-      deadline: startedAt + limits.timeoutMs,
+      timeoutMs: limits.timeoutMs,
+      ranAt: ranNow ? startedAt : undefined,
       done: new AbortController(),
       fetches: 0,
       killed: undefined,
@@ -104,8 +96,9 @@ export class ScriptSlot {
     };
     this.current = call;
     const stopWatchdog = startWatchdog({
-      wallLeftMs: wallLeft,
       timeoutMs: limits.timeoutMs,
+      ranAt: () => call.ranAt,
+      startBy,
       cpuTimeMs: limits.cpuTimeMs,
       memoryLimitMb: this.limits.memoryLimitMb,
       isolate: () => this.isolate,
@@ -116,7 +109,7 @@ export class ScriptSlot {
         if (this.isolate && !this.isolate.isDisposed) this.isolate.dispose();
       },
     });
-    const syncTimeout = Math.max(1, Math.min(limits.cpuTimeMs, wallLeft));
+    const syncTimeout = Math.max(1, Math.min(limits.cpuTimeMs, limits.timeoutMs));
     let outcome: Envelope | Fault;
     try {
       const runtime = await this.ready(syncTimeout);
@@ -150,17 +143,20 @@ export class ScriptSlot {
 
   private async ready(timeoutMs: number): Promise<Runtime | Fault> {
     if (this.closed) return fault('runtime', 'The sandbox was disposed');
-    if (this.compileFault) return this.compileFault;
+    if (this.version.compileFault) return this.version.compileFault;
     if (this.runtime && !this.runtime.isolate.isDisposed) return this.runtime;
     this.isolate = new ivm.Isolate({ memoryLimit: this.limits.memoryLimitMb, onCatastrophicError: this.onCatastrophicError });
     const hooks = {
       log: (level: unknown, message: unknown, cut: unknown): void => this.current?.log.add(level, message, cut),
       fetch: (requestJson: unknown): Promise<string> => this.fetch(requestJson),
+      started: (): void => {
+        if (this.current) this.current.ranAt ??= performance.now();
+      },
     };
-    const created = await Runtime.create(this.isolate, this.code, this.limits, hooks, timeoutMs);
+    const created = await Runtime.create(this.isolate, this.version.code, this.limits, hooks, timeoutMs);
     if (created instanceof Runtime) this.runtime = created;
     else {
-      this.compileFault = created;
+      this.version.compileFault = created;
       this.isolate.dispose();
     }
     return created;
@@ -175,7 +171,8 @@ export class ScriptSlot {
     if (++call.fetches > this.limits.fetchMaxRequests) {
       return JSON.stringify({ ok: false, denied: true, message: `fetch: at most ${this.limits.fetchMaxRequests} requests per call` });
     }
-    const timeoutMs = Math.max(1, Math.min(this.limits.fetchTimeoutMs, Math.floor(call.deadline - performance.now())));
+    const deadline = (call.ranAt ?? performance.now()) + call.timeoutMs;
+    const timeoutMs = Math.max(1, Math.min(this.limits.fetchTimeoutMs, Math.floor(deadline - performance.now())));
     const policy = {
       allowedHosts: call.allowedHosts,
       timeoutMs,

@@ -4,7 +4,7 @@ import type { HostLookup } from './destination.js';
 // values at the sandbox edge"); only host misuse (bad options, a disposed sandbox) throws.
 
 /** What went wrong, from the script author's point of view. */
-export type FaultKind = 'timeout' | 'oom' | 'syntax' | 'runtime' | 'denied' | 'output';
+export type FaultKind = 'timeout' | 'oom' | 'syntax' | 'runtime' | 'denied' | 'output' | 'unavailable';
 
 export type LogLevel = 'log' | 'info' | 'warn' | 'error' | 'debug';
 
@@ -46,8 +46,11 @@ export type CheckResult =
 export interface SandboxOptions {
   /** V8 heap limit per isolate (isolated-vm minimum 8). Default 64. */
   readonly memoryLimitMb?: number;
-  /** Bound of the LRU cache of warm isolates (one per script version). Default 100. */
+  /** Bound of warm isolates, all script versions together (least recently used versions go first). Default 100. */
   readonly maxIsolates?: number;
+  /** Isolates one script version may run at once, each a call at a time. Default: from the
+   * machine's cores and memory, 2 to 16 (see limits.ts). */
+  readonly isolatesPerScript?: number;
   /** Per call log caps. Defaults: 100 entries, 16 384 characters. */
   readonly maxLogEntries?: number;
   readonly maxLogChars?: number;
@@ -76,8 +79,11 @@ export interface RunRequest {
   readonly env?: Readonly<Record<string, string>>;
   /** Hosts `fetch` may reach: `"api.example.com"` (any port) or `"127.0.0.1:8080"` (that port). */
   readonly allowedHosts?: readonly string[];
-  /** Wall-clock limit from the call to the result, queueing included. */
+  /** Wall-clock limit of the script's run, from when it has an isolate to its result. */
   readonly timeoutMs: number;
+  /** How long the call may wait for a free isolate of its script; past it the result is
+   * `{ kind: 'unavailable' }` and the script never ran. Defaults to `timeoutMs`. */
+  readonly queueTimeoutMs?: number;
   /** CPU-time limit inside the isolate; defaults to `timeoutMs`. */
   readonly cpuTimeMs?: number;
 }

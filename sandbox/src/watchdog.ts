@@ -10,9 +10,12 @@ const memoryEveryMs = 50;
 const memorySlack = 2;
 
 export interface WatchedCall {
-  /** Wall-clock time left for the call, and the limits as the caller gave them (for messages). */
-  readonly wallLeftMs: number;
+  /** The wall-clock limit, counted from when the script starts running. */
   readonly timeoutMs: number;
+  /** When the script started running (it may wait for a thread after getting its isolate). */
+  readonly ranAt: () => number | undefined;
+  /** Until when the call may still wait to start; past it (and its timeoutMs), it never ran. */
+  readonly startBy: number;
   readonly cpuTimeMs: number;
   readonly memoryLimitMb: number;
   /** The isolate running the call (it may be created, or replaced, during the call). */
@@ -20,20 +23,37 @@ export interface WatchedCall {
   /** The isolate's CPU time when the script itself started; undefined while it is being set up. */
   readonly cpuBase: () => bigint | undefined;
   /** Called once a limit is exceeded, with the message for the author; must stop the script. */
-  readonly kill: (kind: 'timeout' | 'oom', message: string) => void;
+  readonly kill: (kind: 'timeout' | 'oom' | 'unavailable', message: string) => void;
 }
 
 /**
  * isolated-vm's `timeout` only covers work that runs before a call returns its promise; code
  * resumed later (after an awaited fetch) runs unwatched. This watchdog covers the rest, with the
- * wall-clock deadline and the CPU budget read from `isolate.cpuTime`, and it counts memory the
+ * wall-clock deadline and the CPU budget read from `isolate.cpuTime`. The wall clock starts when
+ * the script does: isolated-vm runs isolates on cores + 1 threads, so under load a call may wait for
+ * one, and that wait is queueing, not the script's time (a call that never started is
+ * 'unavailable', not 'timeout'; callers may not read it as the script's failure). It counts memory the
  * way isolated-vm's limit does not always: the V8 heap plus everything allocated outside it
  * (`externally_allocated_size`: array buffers). Returns the disarm function.
  */
 export function startWatchdog(call: WatchedCall): () => void {
-  const wall = setTimeout(() => call.kill('timeout', `The script exceeded its wall-clock limit of ${call.timeoutMs} ms`), call.wallLeftMs + graceMs);
+  const acquiredAt = performance.now();
+  const checkWall = (): void => {
+    const now = performance.now();
+    const ranAt = call.ranAt();
+    if (ranAt === undefined) {
+      const startBy = Math.max(call.startBy, acquiredAt + call.timeoutMs);
+      if (now < startBy) wall = setTimeout(checkWall, startBy - now);
+      else call.kill('unavailable', `The script did not run: no sandbox thread was free for ${Math.round(now - acquiredAt)} ms`);
+      return;
+    }
+    const left = ranAt + call.timeoutMs - now;
+    if (left <= 0) call.kill('timeout', `The script exceeded its wall-clock limit of ${call.timeoutMs} ms`);
+    else wall = setTimeout(checkWall, left + graceMs);
+  };
+  let wall = setTimeout(checkWall, call.timeoutMs + graceMs);
   let cpu: NodeJS.Timeout | undefined;
-  if (call.cpuTimeMs < call.wallLeftMs) {
+  if (call.cpuTimeMs < call.timeoutMs) {
     // CPU time never outruns wall time, so checking when the budget could first be spent is enough.
     const check = (): void => {
       const isolate = call.isolate();

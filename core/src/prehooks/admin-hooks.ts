@@ -15,6 +15,8 @@ export async function beforeAdminCreate(runner: PrehookRunner | undefined, draft
   } catch (error) {
     if (!(error instanceof PrehookDenied)) throw error;
     const who = `prehook "${error.prehook.name}" (${error.prehook.id})`;
-    throw forbidden(error.reason ? `${who} denied creating the user: ${error.reason}` : `${who} failed (${error.kind}) and its failure policy is DENY`);
+    if (error.reason) throw forbidden(`${who} denied creating the user: ${error.reason}`);
+    if (error.kind === 'unavailable') throw forbidden(`${who} did not run (every isolate of its script stayed busy); try again`);
+    throw forbidden(`${who} failed (${error.kind}) and its failure policy is DENY`);
   }
 }

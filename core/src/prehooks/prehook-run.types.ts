@@ -11,12 +11,13 @@ export const PrehookErrorKindEnum = {
   RUNTIME: 'runtime',
   DENIED: 'denied',
   OUTPUT: 'output',
+  UNAVAILABLE: 'unavailable',
   INVALID_RESULT: 'invalid_result',
 } as const satisfies Record<string, RunErrorKind>;
 registerEnumType(PrehookErrorKindEnum, {
   name: 'PrehookErrorKind',
   description:
-    'TIMEOUT: wall-clock or CPU limit; OOM: memory limit; SYNTAX: does not compile; RUNTIME: threw; DENIED: a refused import or fetch; OUTPUT: a result that is not JSON or too large; INVALID_RESULT: JSON the event does not take.',
+    'TIMEOUT: wall-clock or CPU limit; OOM: memory limit; SYNTAX: does not compile; RUNTIME: threw; DENIED: a refused import or fetch; OUTPUT: a result that is not JSON or too large; UNAVAILABLE: never ran, every isolate of the script stayed busy past its queue time; INVALID_RESULT: JSON the event does not take.',
 });
 
 @ObjectType('PrehookRun', { description: 'One run of a prehook: from an event, or from testPrehook.' })

@@ -23,7 +23,8 @@ export const PrehookEventEnum = stringEnum(PREHOOK_EVENTS, {
 });
 export const FailurePolicyEnum = stringEnum(FAILURE_POLICIES, {
   name: 'FailurePolicy',
-  description: 'What a crash or timeout of the script does: DENY the operation or CONTINUE without it.',
+  description:
+    'What a crash or timeout of the script does: DENY the operation or CONTINUE without it. A call that never ran (every isolate of the script busy past its queue time) stops a sequential event whatever the policy (a sign-in answers 503).',
 });
 
 export const MAX_PREHOOK_TIMEOUT_MS = 10_000;

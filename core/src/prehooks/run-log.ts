@@ -11,7 +11,7 @@ const MAX_BATCH = 200;
 const MAX_ERROR_CHARS = 500;
 
 /** Why a run failed, from the admin's point of view: a sandbox fault kind, or a result the event does not take. */
-export type RunErrorKind = 'timeout' | 'oom' | 'syntax' | 'runtime' | 'denied' | 'output' | 'invalid_result';
+export type RunErrorKind = 'timeout' | 'oom' | 'syntax' | 'runtime' | 'denied' | 'output' | 'unavailable' | 'invalid_result';
 
 export interface PrehookRunRecord {
   id: string;

@@ -7,8 +7,9 @@ import type { PrehookRunLog, PrehookRunRecord, RunErrorKind } from './run-log.js
 
 /**
  * A prehook stopped the operation: it answered `{ deny }` (reason is the admin's text, fine to show),
- * or it crashed, timed out or answered garbage under failurePolicy DENY (reason is null: what went
- * wrong is for the admin's run log, never for the end user).
+ * it crashed, timed out or answered garbage under failurePolicy DENY, or it never ran at all (kind
+ * `unavailable`, whatever the policy). Reason is null but for `deny`: what went wrong is for the
+ * admin's run log, never for the end user.
  */
 export class PrehookDenied extends Error {
   override readonly name = 'PrehookDenied';
@@ -18,7 +19,12 @@ export class PrehookDenied extends Error {
     readonly reason: string | null,
     readonly kind: 'deny' | RunErrorKind,
   ) {
-    super(reason ?? `prehook "${prehook.name}" failed (${kind}) and its failure policy is DENY`);
+    super(
+      reason ??
+        (kind === 'unavailable'
+          ? `prehook "${prehook.name}" did not run: every isolate of its script stayed busy`
+          : `prehook "${prehook.name}" failed (${kind}) and its failure policy is DENY`),
+    );
   }
 
   /** For audit details: ids and kinds, no script output. */
@@ -58,6 +64,9 @@ export class PrehookRunner {
     for (const prehook of prehooks) {
       const { record, change } = await this.call(prehook, payload, false);
       if (!change) {
+        // CONTINUE trusts a script that ran and failed; one that never ran said nothing at all, and
+        // passing it would let a flood of calls switch a sequential (security) check off.
+        if (record.errorKind === 'unavailable') throw new PrehookDenied(event, prehook, null, 'unavailable');
         if (prehook.failurePolicy === 'DENY') throw new PrehookDenied(event, prehook, null, record.errorKind ?? 'runtime');
         this.logger.warn({ prehook: prehook.id, event, kind: record.errorKind }, 'a prehook failed; its failure policy is CONTINUE');
         continue;

@@ -24,9 +24,14 @@ export const poolSnapshot = (pool: UserPool | null | undefined): PoolSnapshot | 
 
 /**
  * What the end user sees of a denial: the admin's own reason, or for a crashed or timed-out script
- * (DENY policy) a fixed sentence; the kind goes to the audit details only.
+ * (DENY policy) a fixed sentence; the kind goes to the audit details only. A prehook that never
+ * ran (every isolate busy) is a 503: nothing was decided, so it is worth trying again.
  */
 export function toSignInError(denied: PrehookDenied): SignInError {
+  if (denied.kind === 'unavailable') {
+    const busy = new SignInError('source_unavailable', 'the sign-in could not be completed right now; try again later');
+    return Object.assign(busy, { details: denied.details });
+  }
   const error = new SignInError('access_denied', denied.reason ?? 'the sign-in could not be completed: a sign-in policy check failed; try again later');
   return Object.assign(error, { details: denied.details });
 }
