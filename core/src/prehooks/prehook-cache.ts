@@ -31,10 +31,12 @@ export class PrehookCache {
   constructor(
     private readonly load: () => Promise<ActivePrehook[]>,
     private readonly ttlMs = PREHOOK_CACHE_TTL_MS,
+    /** Monotonic milliseconds; a test passes its own clock to step through the TTL. */
+    private readonly now: () => number = () => performance.now(),
   ) {}
 
   async forEvent(event: PrehookEvent): Promise<readonly ActivePrehook[]> {
-    if (performance.now() - this.#loadedAt > this.ttlMs) await this.refresh();
+    if (this.now() - this.#loadedAt > this.ttlMs) await this.refresh();
     return this.#byEvent.get(event) ?? [];
   }
 
@@ -64,7 +66,7 @@ export class PrehookCache {
     for (const list of byEvent.values()) list.sort((a, b) => a.position - b.position || a.id.localeCompare(b.id));
     this.#byEvent = byEvent;
     this.#applied = generation;
-    if (generation === this.#generation) this.#loadedAt = performance.now();
+    if (generation === this.#generation) this.#loadedAt = this.now();
   }
 }
 
