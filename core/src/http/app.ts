@@ -52,7 +52,7 @@ export function createHttpApp({ orm, deps, apollo, logger, routers = [], trustPr
     adminAuth(orm),
     express.json({ limit: MAX_BODY_BYTES }),
     expressMiddleware(apollo, {
-      context: async ({ res }): Promise<GraphQLContext> => {
+      context: async ({ res }: { res: express.Response }): Promise<GraphQLContext> => {
         const services = createServices(deps, orm.em.fork());
         return { actor: actorOf(res.locals), services, sources: deps.sources, loaders: createLoaders(services) };
       },
