@@ -1,5 +1,5 @@
 // `pnpm bench sandbox`: cold start of a script version and per-call overhead of a warm prehook.
-// Target (DESIGN §7 budget): a warm trivial prehook call at p50 < 0.5 ms.
+// Target: a warm trivial prehook call at p50 < 0.5 ms, so prehooks add little to a sign-in beyond the hash.
 import { Sandbox } from '../sandbox/src/index.js';
 
 const quantile = (sorted: number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;

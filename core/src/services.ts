@@ -13,7 +13,7 @@ import type { SecretBox } from './secrets/secret-box.js';
 import { TenantService } from './tenants/tenant.service.js';
 import { UserService } from './users/user.service.js';
 
-/** What lives as long as the process: no per-request or per-user state (DESIGN §8). */
+/** What lives as long as the process: no per-request or per-user state, so any node can serve any request (all state is in PostgreSQL). */
 export interface AppDeps {
   logger: Logger;
   sources: SourceRegistry;

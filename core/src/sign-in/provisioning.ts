@@ -18,7 +18,10 @@ async function mapRoles(em: EntityManager, names: readonly string[] | undefined)
   return { roles, unknown: names.filter((name) => !known.has(name)) };
 }
 
-/** DESIGN §4 rule 4: the tenant of a new user by the pool's mode, before anything is created (AUTO_CREATE: null). */
+/**
+ * The tenant of a new user by the pool's mode, before anything is created: FROM_ATTRIBUTE takes the
+ * identity's tenantId, PREDEFINED the pool's, AUTO_CREATE null (its tenant is made with the user).
+ */
 function plannedTenant(pool: UserPool, identity: Identity): string | null {
   const { mode, tenantId } = pool.settings.tenantResolution;
   if (mode === 'PREDEFINED') return tenantId;

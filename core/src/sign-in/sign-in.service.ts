@@ -46,7 +46,12 @@ interface Verified {
   firstSignIn?: boolean;
 }
 
-/** DESIGN §4: the local store first, then the user's own pool, or for a new user the pools in order. */
+/**
+ * A password sign-in: a local user (native or migrated) is checked here and no source is called; a
+ * user of an external pool is checked by that pool only; an unknown email tries the enabled external
+ * pools in position order, the first to accept wins, and a pool that is down or slow is skipped,
+ * never taken for a wrong password.
+ */
 export class SignInService {
   private readonly audit: AuditLog;
   /** Milliseconds this sign-in spent hashing, for its timing (timings.ts). */
