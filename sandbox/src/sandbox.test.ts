@@ -145,7 +145,7 @@ describe('concurrent calls of one script', () => {
   /** Busy for `ms` of wall clock, then tells when it ran. */
   const busy = 'export default async (ms) => { const start = Date.now(); while (Date.now() < start + ms) {} return [start, Date.now()]; };';
   const call = (box: Sandbox, ms: number, more: Partial<RunRequest> = {}): Promise<SandboxResult> =>
-    box.run({ code: busy, exportName: 'default', args: [ms], timeoutMs: 300, ...more });
+    box.run({ code: busy, exportName: 'default', args: [ms], timeoutMs: 2000, ...more });
 
   it('run side by side on several isolates', async () => {
     const box = new Sandbox({ isolatesPerScript: 4 });
@@ -159,17 +159,18 @@ describe('concurrent calls of one script', () => {
 
   it('do not count the wait for a free isolate against the run time limit', async () => {
     const box = new Sandbox({ isolatesPerScript: 2 });
-    // Three calls of 200 ms on two isolates: the third waits ~200 ms, then has its own 300 ms.
-    const results = await Promise.all([1, 2, 3].map(() => call(box, 200, { queueTimeoutMs: 2000 })));
+    // Three calls of 500 ms on two isolates: the third waits ~500 ms, then has its own 900 ms.
+    const results = await Promise.all([1, 2, 3].map(() => call(box, 500, { timeoutMs: 900, queueTimeoutMs: 5000 })));
     box.dispose();
     expect(results.map((result) => result.ok)).toEqual([true, true, true]);
   });
 
   it('do not count the wait for a thread of isolated-vm (cores + 1 of them) against the run time limit', async () => {
-    const box = new Sandbox({ isolatesPerScript: 12 });
-    const results = await Promise.all(Array.from({ length: 12 }, () => call(box, 150, { timeoutMs: 250, queueTimeoutMs: 10_000 })));
+    // 24 calls of 100 ms on a few threads: the last ones start long after the 400 ms of the first.
+    const box = new Sandbox({ isolatesPerScript: 24 });
+    const results = await Promise.all(Array.from({ length: 24 }, () => call(box, 100, { timeoutMs: 400, queueTimeoutMs: 20_000 })));
     box.dispose();
-    expect(results.filter((result) => !result.ok)).toEqual([]);
+    expect(results.filter((result) => !result.ok).map((result) => !result.ok && `${result.kind}: ${result.message}`)).toEqual([]);
   });
 
   it('end as unavailable, never run, when no isolate frees within the queue time', async () => {

@@ -3,6 +3,8 @@ import type ivm from 'isolated-vm';
 /** How long past a limit the watchdog waits, so isolated-vm's own timeout wins when it applies:
  * that one stops the script and keeps the isolate, where the watchdog has to throw it away. */
 const graceMs = 20;
+/** How often a call that has its isolate but not yet a thread checks whether it started. */
+const startPollMs = 25;
 /** How often the isolate's memory is sampled while a call runs. */
 const memoryEveryMs = 50;
 /** V8's used heap still holds garbage between collections, which isolated-vm collects before it
@@ -36,14 +38,29 @@ export interface WatchedCall {
  * way isolated-vm's limit does not always: the V8 heap plus everything allocated outside it
  * (`externally_allocated_size`: array buffers). Returns the disarm function.
  */
-export function startWatchdog(call: WatchedCall): () => void {
+export function startWatchdog(watched: WatchedCall): () => void {
+  let armed = true;
+  // A limit's timer and the script's result can be due in the same turn of the event loop, and
+  // timers come first: the kill waits for setImmediate, after pending results are delivered (and
+  // the call disarms this), so a host busy with other work never turns a finished call into a kill.
+  const call: WatchedCall = {
+    ...watched,
+    kill: (kind, message) => {
+      setImmediate(() => {
+        if (!armed) return;
+        armed = false;
+        watched.kill(kind, message);
+      });
+    },
+  };
   const acquiredAt = performance.now();
   const checkWall = (): void => {
     const now = performance.now();
     const ranAt = call.ranAt();
     if (ranAt === undefined) {
       const startBy = Math.max(call.startBy, acquiredAt + call.timeoutMs);
-      if (now < startBy) wall = setTimeout(checkWall, startBy - now);
+      // Look again soon: once it starts, its own wall clock must be enforced from that moment.
+      if (now < startBy) wall = setTimeout(checkWall, Math.min(startBy - now, startPollMs));
       else call.kill('unavailable', `The script did not run: no sandbox thread was free for ${Math.round(now - acquiredAt)} ms`);
       return;
     }
@@ -65,7 +82,6 @@ export function startWatchdog(call: WatchedCall): () => void {
     };
     cpu = setTimeout(check, call.cpuTimeMs + graceMs);
   }
-  let armed = true;
   let memory: NodeJS.Timeout | undefined;
   const limitBytes = call.memoryLimitMb * 1024 * 1024 * memorySlack;
   const sample = (): void => {
