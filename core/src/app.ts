@@ -20,7 +20,7 @@ import { loadActivePrehooks, PrehookCache } from './prehooks/prehook-cache.js';
 import { PrehookRunLog } from './prehooks/run-log.js';
 import { PrehookRunner } from './prehooks/runner.js';
 import customCode from '@tributary/plugin-custom-code';
-import { Sandbox } from '@tributary/sandbox';
+import { Sandbox, type SandboxOptions } from '@tributary/sandbox';
 import { SecretBox } from './secrets/secret-box.js';
 import { resolveSecretKey } from './secrets/secret-key.js';
 import type { AppDeps } from './services.js';
@@ -38,6 +38,8 @@ export interface StartOptions {
   onQuery?: (sql: string) => void;
   /** Milliseconds since the epoch for token times and signing-key activation (tests move it). */
   clock?: () => number;
+  /** Sandbox options, such as the resolver behind scripts' fetch (tests answer names themselves). */
+  sandbox?: SandboxOptions;
 }
 
 export interface RunningApp {
@@ -70,7 +72,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
   let server: Server | undefined;
   try {
     const box = new SecretBox(resolveSecretKey(config, logger));
-    const sandbox = new Sandbox();
+    const sandbox = new Sandbox(options.sandbox);
     const connector = new PoolConnector(sources, box, logger, { sandbox });
     const runLog = new PrehookRunLog(() => database.orm.em.fork(), logger);
     const prehooks = new PrehookRunner(sandbox, new PrehookCache(() => loadActivePrehooks(database.orm.em.fork())), runLog, logger);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { PoolSource } from '@tributary/plugin-kit';
 import { inject } from 'vitest';
-import { startApp, type RunningApp } from '../../core/src/app.js';
+import { startApp, type RunningApp, type StartOptions } from '../../core/src/app.js';
 import { loadConfig } from '../../core/src/config.js';
 import { createLogger } from '../../core/src/logger.js';
 import { createDatabase } from './databases.js';
@@ -32,6 +32,8 @@ export interface TestServerOptions {
   sameDatabaseAs?: TestServer;
   /** The server's clock for token times and signing-key activation. */
   clock?: () => number;
+  /** Sandbox options, such as a resolver for the host names scripts fetch. */
+  sandbox?: StartOptions['sandbox'];
 }
 
 /** The one way tests start Tributary: the real server over HTTP, on a fresh database of its own. */
@@ -49,7 +51,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...options.env,
   });
-  const app = await startApp({ config, sources: options.sources, logger: createLogger(config.logLevel), clock: options.clock });
+  const app = await startApp({ config, sources: options.sources, logger: createLogger(config.logLevel), clock: options.clock, sandbox: options.sandbox });
   const gql: TestServer['gql'] = async (query, variables, opts) => {
     const key = opts?.key === undefined ? adminKey : opts.key;
     const response = await fetch(`${app.url}/graphql`, {
