@@ -5,6 +5,7 @@ import {
   type ExternalConnection,
   type FederationConnection,
   type SourceContext,
+  type SourceServices,
 } from '@tributary/plugin-kit';
 import type { Logger } from '../logger.js';
 import type { SecretBox } from '../secrets/secret-box.js';
@@ -25,7 +26,8 @@ export class PoolConnector {
     private readonly sources: SourceRegistry,
     private readonly box: SecretBox,
     private readonly logger: Logger,
-    private readonly services: Record<string, unknown> = {},
+    /** Offered to every plugin as ctx.services; core's Sandbox satisfies the kit's ScriptSandbox. */
+    private readonly services: SourceServices = {},
   ) {}
 
   connect(pool: UserPool): Promise<Connection> {

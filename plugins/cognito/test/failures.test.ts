@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import cognito from '../src/index.js';
 import { mapCognitoError, WRONG_CREDENTIALS } from '../src/errors.js';
 import { startAwsProxy, type AwsProxy } from './aws-proxy.js';
-import { freePort } from './cognito-local.js';
+import { freePort } from '@tributary/plugin-kit/testing';
 
 /** An AWS-shaped service exception, as the SDK raises them. */
 const aws = (name: string, message: string, status = 400) => Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });

@@ -1,7 +1,7 @@
 import { definePoolSource, SourceError, type ExternalConnection, type SourceContext } from '@tributary/plugin-kit';
 import { customCodeConfig, type CustomCodeConfig } from './config.js';
-import { toAuthenticated, toIdentity, toPage } from './results.js';
-import { sandboxFrom, Script } from './script.js';
+import { toAuthenticated, toIdentity, toPage } from './map-identity.js';
+import { sandboxFrom, Script } from './client.js';
 
 /** An address that cannot exist, so the connection test reaches the service without touching a real user. */
 const PROBE_EMAIL = 'tributary-connection-test@invalid.invalid';

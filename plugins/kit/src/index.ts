@@ -2,3 +2,4 @@ export { definePoolSource, validateConfig, KIT_VERSION, type ConfigIssue, type C
 export { secret, secretFields, destination, destinationFields, DESTINATION_KEYWORD, configJsonSchema, type JsonSchema } from './secret.js';
 export { SourceError, SourceUnavailable, isSourceError, type SourceErrorCode, type SourceErrorOptions } from './errors.js';
 export type * from './types.js';
+export type * from './services.js';

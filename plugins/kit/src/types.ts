@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { SourceServices } from './services.js';
 
 export interface Credentials {
   email: string;
@@ -55,8 +56,8 @@ export interface SourceContext {
   timeoutMs: number;
   /** Current time; injectable for tests. */
   now(): Date;
-  /** Pool-specific services core offers (the sandbox for custom code). */
-  services: Record<string, unknown>;
+  /** Services core offers: the script sandbox (custom code). Check before use: a server may offer none. */
+  services: SourceServices;
 }
 
 /** An external source checks passwords itself. Optional capabilities are simply absent. */

@@ -1,11 +1,9 @@
-import { SourceError, SourceUnavailable, type SourceContext } from '@tributary/plugin-kit';
-import type { Sandbox, SandboxResult } from '@tributary/sandbox';
+import { SourceError, type ScriptSandbox, type SourceContext, type SourceServices } from '@tributary/plugin-kit';
 import type { CustomCodeConfig } from './config.js';
+import { faultToSourceError, redactor } from './errors.js';
 
-/** The part of core's sandbox this plugin uses. ctx.services is loosely typed, so it is checked, not trusted. */
-export type ScriptSandbox = Pick<Sandbox, 'check' | 'run'>;
-
-export function sandboxFrom(services: Record<string, unknown>): ScriptSandbox {
+/** core's sandbox, from ctx.services; a server may offer none, and a plugin checks rather than trusts. */
+export function sandboxFrom(services: SourceServices): ScriptSandbox {
   const sandbox = services.sandbox as Partial<ScriptSandbox> | undefined;
   if (!sandbox || typeof sandbox.check !== 'function' || typeof sandbox.run !== 'function') {
     throw new SourceError('UNSUPPORTED', 'custom-code sources need the script sandbox (ctx.services.sandbox), which this server does not offer');
@@ -14,21 +12,6 @@ export function sandboxFrom(services: Record<string, unknown>): ScriptSandbox {
 }
 
 const REQUIRED_EXPORTS = ['authenticate', 'getUser'] as const;
-const MASK = '********';
-/** Shorter values would mask ordinary words in every message; they are too weak to be secrets anyway. */
-const MIN_REDACTED_LENGTH = 4;
-
-/**
- * Script messages may quote its secrets (`throw new Error(env.API_KEY)`): every env value is masked
- * before a message reaches a log, an audit event or an admin. Best effort: a script that encodes a
- * secret before printing it is not caught.
- */
-export function redactor(env: Readonly<Record<string, string>>): (text: string) => string {
-  const secrets = Object.values(env)
-    .filter((value) => value.length >= MIN_REDACTED_LENGTH)
-    .sort((a, b) => b.length - a.length);
-  return (text) => secrets.reduce((out, secret) => out.split(secret).join(MASK), text);
-}
 
 /** One custom-code script, compiled and checked once per connection, called with the pool's limits. */
 export class Script {
@@ -82,16 +65,7 @@ export class Script {
       const entries = result.log.entries.map((entry) => ({ ...entry, message: this.redact(entry.message) }));
       this.ctx.logger.debug({ export: exportName, entries, truncated: result.log.truncated }, 'custom-code script log');
     }
-    if (!result.ok) throw this.fault(exportName, result);
+    if (!result.ok) throw faultToSourceError(exportName, result, this.redact);
     return result.value;
-  }
-
-  private fault(exportName: string, result: Extract<SandboxResult, { ok: false }>): SourceError {
-    const where = result.line ? ` at line ${result.line}` : '';
-    const message = `the script's ${exportName} failed (${result.kind}${where}): ${this.redact(result.message).slice(0, 300)}`;
-    if (result.kind === 'syntax') return new SourceError('INVALID_CONFIG', message, { field: 'code' });
-    if (result.kind === 'timeout') return new SourceUnavailable(message, { code: 'TIMEOUT' });
-    if (result.kind === 'output') return new SourceUnavailable(message, { code: 'BAD_RESPONSE' });
-    return new SourceUnavailable(message);
   }
 }
