@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ok, startTestServer, type TestServer } from '../support/server.js';
 import { createPool, verifyToken } from '../support/sign-in.js';
-import { browse, startOidcPeer, type OidcPeer } from './oidc-peer.js';
+import { browse, startOidcPeer, type OidcPeer } from '../../plugins/oidc/test/oidc-peer.js';
 
 const APP = 'http://127.0.0.1:9/app/callback';
 let server: TestServer;

@@ -11,7 +11,7 @@ const DEFAULT_MAPPING: Record<string, string> = {
   phone_number: 'phone_number',
 };
 
-export const OidcConfig = z.object({
+export const oidcConfig = z.object({
   /** The issuer URL; its /.well-known/openid-configuration is read at connect time. */
   issuer: destination(z.url('must be the issuer URL, such as https://login.example.com/')),
   clientId: z.string().min(1, 'must not be empty'),
@@ -31,4 +31,4 @@ export const OidcConfig = z.object({
   allowInsecureRequests: destination(z.boolean()).default(false),
 });
 
-export type OidcConfig = z.output<typeof OidcConfig>;
+export type OidcConfig = z.output<typeof oidcConfig>;

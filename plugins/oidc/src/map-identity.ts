@@ -4,7 +4,7 @@ import type { OidcConfig } from './config.js';
 type Claims = Record<string, unknown>;
 
 /** ID token claims (and userinfo, when merged) → the identity core stores. */
-export function identityFromClaims(claims: Claims, config: OidcConfig): Identity {
+export function mapIdentity(claims: Claims, config: OidcConfig): Identity {
   const email = claims.email;
   if (typeof claims.sub !== 'string' || !claims.sub) throw new SourceError('BAD_RESPONSE', 'the identity provider sent no subject (sub)');
   if (typeof email !== 'string' || !email.includes('@')) {
