@@ -2,11 +2,15 @@
 // PostgreSQL's or the runtime's own messages.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../core/src/config.js';
+import { createLogger } from '../../core/src/logger.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 let server: TestServer;
+/** The server's log lines: a client's mistake must not be logged as a server error. */
+const lines: { level: number; msg?: string }[] = [];
+const errorLines = () => lines.filter((line) => line.level >= 50);
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ logger: createLogger('info', { write: (line: string) => void lines.push(JSON.parse(line)) }) });
 });
 afterAll(() => server.close());
 
@@ -21,6 +25,7 @@ describe('client errors', () => {
     }
     expect((await server.gql('{ user(id: "x") { id } }')).errors?.[0]?.extensions?.field).toBe('id');
     expect((await server.gql('mutation { reorderUserPools(ids: ["nope"]) { id } }')).errors?.[0]?.extensions?.field).toBe('ids.0');
+    expect(errorLines()).toEqual([]);
   });
 
   it('refuses control characters in the sign-in email or password with 400 invalid_request', async () => {
@@ -32,6 +37,7 @@ describe('client errors', () => {
       expect(response.status).toBe(400);
       expect(((await response.json()) as { error: string }).error).toBe('invalid_request');
     }
+    expect(errorLines()).toEqual([]);
   });
 
   it('answers unreadable bodies with a 4xx invalid_request: bogus charset, compress encoding, too many parameters', async () => {
@@ -45,6 +51,7 @@ describe('client errors', () => {
       expect(response.status).toBe(status);
       expect(await response.json()).toMatchObject({ error: 'invalid_request', error_description: expect.any(String) });
     }
+    expect(errorLines()).toEqual([]);
   });
 
   it('hides internals unless NODE_ENV=development is set explicitly', () => {

@@ -3,7 +3,7 @@ import type { PoolSource } from '@tributary/plugin-kit';
 import { inject } from 'vitest';
 import { startApp, type RunningApp, type StartOptions } from '../../core/src/app.js';
 import { loadConfig } from '../../core/src/config.js';
-import { createLogger } from '../../core/src/logger.js';
+import { createLogger, type Logger } from '../../core/src/logger.js';
 import { createDatabase } from './databases.js';
 
 export interface GraphQLResponse<T = Record<string, any>> {
@@ -34,6 +34,8 @@ export interface TestServerOptions {
   clock?: () => number;
   /** Sandbox options, such as a resolver for the host names scripts fetch. */
   sandbox?: StartOptions['sandbox'];
+  /** The server's logger (default: one at LOG_LEVEL, silent unless TEST_LOG_LEVEL is set). */
+  logger?: Logger;
 }
 
 /** The one way tests start Tributary: the real server over HTTP, on a fresh database of its own. */
@@ -51,7 +53,13 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...options.env,
   });
-  const app = await startApp({ config, sources: options.sources, logger: createLogger(config.logLevel), clock: options.clock, sandbox: options.sandbox });
+  const app = await startApp({
+    config,
+    sources: options.sources,
+    logger: options.logger ?? createLogger(config.logLevel),
+    clock: options.clock,
+    sandbox: options.sandbox,
+  });
   const gql: TestServer['gql'] = async (query, variables, opts) => {
     const key = opts?.key === undefined ? adminKey : opts.key;
     const response = await fetch(`${app.url}/graphql`, {
