@@ -14,7 +14,7 @@ import { startEmbeddedDatabase, type EmbeddedDatabase } from '../core/src/db/emb
 import { createOrm } from '../core/src/db/orm.js';
 import { newId } from '../core/src/ids.js';
 import { createLogger } from '../core/src/logger.js';
-import { BULK_BATCH_SIZE, bulkInsertUsers, type BulkUser } from '../core/src/users/bulk-insert.js';
+import { BULK_BATCH_SIZE, bulkInsertUsers, type BulkUser } from '../core/src/users/user.repository.js';
 import { USER_STATUSES, type UserStatus } from '../core/src/users/user.entity.js';
 import { machineLine, startBenchApp } from './support/app.js';
 

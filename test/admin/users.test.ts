@@ -183,11 +183,11 @@ describe('counting users', () => {
   it('counts exactly up to the limit and estimates past it, saying which', async () => {
     const { users } = ok(await server.gql('{ users(first: 1) { totalCount totalCountIsExact } }'));
     expect(users.totalCountIsExact).toBe(true);
-    const { UserQueries } = await import('../../core/src/users/user.queries.js');
-    const queries = new UserQueries(server.app.database.orm.em.fork());
-    expect(await queries.count({}, 1000)).toEqual({ value: users.totalCount, exact: true });
+    const { countUsers } = await import('../../core/src/users/user.repository.js');
+    const em = server.app.database.orm.em.fork();
+    expect(await countUsers(em, {}, 1000)).toEqual({ value: users.totalCount, exact: true });
     await server.sql('analyze users');
-    const estimated = await queries.count({}, 3);
+    const estimated = await countUsers(em, {}, 3);
     expect(estimated.exact).toBe(false);
     expect(estimated.value).toBeGreaterThan(3);
   });

@@ -5,13 +5,16 @@ import { AuditLog } from '../audit/audit.service.js';
 import type { Orm } from '../db/orm.js';
 import type { Logger } from '../logger.js';
 import type { PoolConnector } from '../pools/pool-connector.js';
-import { UserPool } from '../pools/pool.entity.js';
+import { findPool, getPool } from '../pools/pool.repository.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import { SignInPrehooks } from '../prehooks/sign-in-hooks.js';
 import type { PrehookRunner } from '../prehooks/runner.js';
 import { SignInError } from '../sign-in/errors.js';
 import { nonSingleParam } from '../http/single-params.js';
+import { touchLastSignIn } from '../users/user.repository.js';
+import { normaliseEmail } from '../users/user.service.js';
 import { federatedUser } from './federated-user.js';
+import { claimFlow, insertFlow } from './federation-flow.repository.js';
 import { issueAuthorizationCode, pkceChallenge } from './authorization-codes.js';
 
 export interface FederationDeps {
@@ -69,7 +72,7 @@ export function federationRouter(orm: Orm, deps: FederationDeps): express.Router
     }
     const poolId = String(req.params.poolId);
     const em = orm.em.fork();
-    const pool = UUID.test(poolId) ? await em.findOne(UserPool, { id: poolId }) : null;
+    const pool = UUID.test(poolId) ? await findPool(em, poolId) : null;
     if (!pool || pool.type !== 'IDP_FEDERATION' || !pool.enabled)
       return redirectError(res, redirectUri, appState, 'invalid_request', 'unknown or disabled identity pool');
     const state = random();
@@ -78,12 +81,16 @@ export function federationRouter(orm: Orm, deps: FederationDeps): express.Router
     try {
       const connection = (await deps.connector.connect(pool)) as FederationConnection;
       const url = await connection.authorizationUrl({ redirectUri: deps.callbackUrl(), state, nonce, codeChallenge: pkceChallenge(verifier) });
-      await em
-        .getConnection()
-        .execute(
-          'insert into federation_flows (id, pool_id, nonce, sealed_code_verifier, app_redirect_uri, app_state, app_code_challenge, created_at, expires_at) values (?, ?, ?, ?, ?, ?, ?, now(), now() + make_interval(secs => ?))',
-          [state, pool.id, nonce, deps.box.seal(verifier, state), redirectUri, appState, challenge, FLOW_TTL_SECONDS],
-        );
+      const flow = {
+        state,
+        poolId: pool.id,
+        nonce,
+        sealedCodeVerifier: deps.box.seal(verifier, state),
+        appRedirectUri: redirectUri,
+        appState,
+        appCodeChallenge: challenge,
+      };
+      await insertFlow(em, flow, FLOW_TTL_SECONDS);
       res.redirect(302, url.toString());
     } catch (error) {
       deps.logger.warn({ pool: pool.id, err: error }, 'could not start a federated sign-in');
@@ -96,20 +103,15 @@ export function federationRouter(orm: Orm, deps: FederationDeps): express.Router
     const audit = new AuditLog(em, deps.logger);
     const state = text(req.query.state) ?? '';
     // Single use: the first callback with this state claims the flow; a replay or a late one finds nothing.
-    const [flow] = await em
-      .getConnection()
-      .execute<Record<string, string | null>[]>(
-        'update federation_flows set used_at = now() where id = ? and used_at is null and expires_at > now() returning pool_id, nonce, sealed_code_verifier, app_redirect_uri, app_state, app_code_challenge',
-        [state],
-      );
+    const flow = await claimFlow(em, state);
     if (!flow) return refuse(res, 'unknown, expired or already used sign-in attempt; start again from the app');
-    const appRedirect = flow.app_redirect_uri!;
-    const pool = await em.findOneOrFail(UserPool, { id: flow.pool_id! });
+    const appRedirect = flow.appRedirectUri;
+    const pool = await getPool(em, flow.poolId);
     const record = (outcome: string, details: Record<string, unknown>, userId?: string) =>
       audit.record({ actor: userId ? `user:${userId}` : 'anonymous', action: 'federated-sign-in', target: pool.id, outcome, details });
     if (req.query.error) {
       await record('idp_error', { error: text(req.query.error, 64) });
-      return redirectError(res, appRedirect, flow.app_state ?? null, 'access_denied', 'the identity provider did not sign the user in');
+      return redirectError(res, appRedirect, flow.appState, 'access_denied', 'the identity provider did not sign the user in');
     }
     try {
       const connection = (await deps.connector.connect(pool)) as FederationConnection;
@@ -117,11 +119,11 @@ export function federationRouter(orm: Orm, deps: FederationDeps): express.Router
         url: new URL(req.originalUrl, deps.callbackUrl()),
         redirectUri: deps.callbackUrl(),
         state,
-        nonce: flow.nonce!,
-        codeVerifier: deps.box.open(flow.sealed_code_verifier!, state),
+        nonce: flow.nonce,
+        codeVerifier: deps.box.open(flow.sealedCodeVerifier, state),
       });
       const hooks = new SignInPrehooks(deps.prehooks, em, req.ip ?? '');
-      await hooks.beforeSignIn(identity.email.trim().toLowerCase(), null);
+      await hooks.beforeSignIn(normaliseEmail(identity.email), null);
       const { user, details } = await federatedUser(em, pool, identity, hooks);
       if (user.status !== 'ACTIVE') throw new SignInError('access_denied', 'the account is disabled or not activated');
       await hooks.afterAuthentication(user, pool, details.firstSignIn === true);
@@ -130,13 +132,13 @@ export function federationRouter(orm: Orm, deps: FederationDeps): express.Router
         pool: pool.id,
         amr: ['fed'],
         redirectUri: appRedirect,
-        codeChallenge: flow.app_code_challenge ?? null,
+        codeChallenge: flow.appCodeChallenge,
       });
-      await em.getConnection().execute('update users set last_sign_in_at = now() where id = ?', [user.id]);
+      await touchLastSignIn(em, user.id);
       await record('ok', { email: user.email, ...details }, user.id);
       const target = new URL(appRedirect);
       target.searchParams.set('code', code);
-      if (flow.app_state) target.searchParams.set('state', flow.app_state);
+      if (flow.appState) target.searchParams.set('state', flow.appState);
       res.redirect(302, target.toString());
     } catch (error) {
       const unavailable = error instanceof SourceError && error.unavailable;
@@ -151,7 +153,7 @@ export function federationRouter(orm: Orm, deps: FederationDeps): express.Router
           : unavailable
             ? 'the identity provider cannot be reached; try again later'
             : 'the sign-in could not be completed';
-      redirectError(res, appRedirect, flow.app_state ?? null, unavailable ? 'temporarily_unavailable' : 'access_denied', description);
+      redirectError(res, appRedirect, flow.appState, unavailable ? 'temporarily_unavailable' : 'access_denied', description);
     }
   });
   return router;

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { Field, Int, ObjectType } from 'type-graphql';
+import type { Count } from '../db/count.js';
 
 @ObjectType()
 export class PageInfo {
@@ -18,11 +19,6 @@ export interface Page<T> {
 }
 
 /** Builds a Relay page from `first + 1` rows fetched after a keyset cursor. */
-export interface Count {
-  value: number;
-  exact: boolean;
-}
-
 export function toPage<T>(rows: T[], first: number, hadCursor: boolean, cursorOf: (row: T) => string, counter: () => Promise<Count>): Page<T> {
   let counted: Promise<Count> | undefined;
   const count = () => (counted ??= counter());

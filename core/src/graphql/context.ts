@@ -19,7 +19,7 @@ export interface GraphQLContext {
 export function createLoaders(services: Services): GraphQLContext['loaders'] {
   return {
     rolesByUser: new DataLoader(async (ids: readonly string[]) => {
-      const byUser = await services.users.queries.rolesOf(ids);
+      const byUser = await services.users.rolesOf(ids);
       return ids.map((id) => byUser.get(id) ?? []);
     }),
   };

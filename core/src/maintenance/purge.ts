@@ -34,6 +34,9 @@ export interface PurgeOptions {
 /**
  * Deletes expired rows in batches and returns how many went, by table. Safe on several nodes at once:
  * rows another node is deleting are skipped, not waited for.
+ *
+ * The one exception to "a table's SQL lives in its repository": one generic batched delete serves
+ * every table, each with its expiry rule above, so the purge policy reads in one place.
  */
 export async function purgeExpiredRows(em: EntityManager, options: PurgeOptions): Promise<Record<string, number>> {
   const rules = [...RULES];

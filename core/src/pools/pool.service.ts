@@ -4,10 +4,11 @@ import { AppError, badInput, conflict, notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import { Tenant } from '../tenants/tenant.entity.js';
-import { User } from '../users/user.entity.js';
+import { countUsersOf } from '../users/user.repository.js';
 import { maskedConfig, mergeConfigUpdate, openSecrets, secretKeptAcrossMove, splitConfig } from './pool-config.js';
 import { DEFAULT_SOURCE_TIMEOUT_MS, UserPool, type PoolSettings, type PoolType } from './pool.entity.js';
 import type { PoolConnector } from './pool-connector.js';
+import { nextPoolPosition } from './pool.repository.js';
 import type { SourceRegistry } from './source-registry.js';
 
 export interface PoolSettingsInput {
@@ -74,7 +75,7 @@ export class PoolService {
     const id = newId();
     const config = this.checkConfig(source, input.config ?? {});
     const { publicPart, sealed } = splitConfig(config, source?.secretFields ?? [], this.box, id);
-    const [row] = await this.em.getConnection().execute<{ next: number }[]>('select coalesce(max(position), -1) + 1 as next from user_pools');
+    const position = await nextPoolPosition(this.em);
     const pool = this.em.create(UserPool, {
       id,
       name: input.name,
@@ -83,7 +84,7 @@ export class PoolService {
       config: publicPart,
       sealedSecrets: sealed,
       settings,
-      position: Number(row?.next ?? 0),
+      position,
       enabled: input.enabled ?? true,
     });
     await this.em.flush();
@@ -120,7 +121,7 @@ export class PoolService {
 
   async delete(id: string): Promise<boolean> {
     const pool = await this.get(id);
-    const owned = await this.em.count(User, { pool: id });
+    const owned = await countUsersOf(this.em, { pool: id });
     if (owned > 0) throw conflict(`pool "${pool.name}" still owns ${owned} user(s); delete or migrate them first`);
     await this.em.remove(pool).flush();
     this.connector.forget(id);

@@ -1,4 +1,3 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { FailurePolicy, PrehookEvent } from './prehook.entity.js';
 
 /** What a sign-in needs of a prehook: plain data, not a managed entity (it outlives any request). */
@@ -70,12 +69,5 @@ export class PrehookCache {
   }
 }
 
-/** The loader the server uses: one small query, no entities (the rows outlive any EntityManager). */
-export async function loadActivePrehooks(em: EntityManager): Promise<ActivePrehook[]> {
-  const rows = await em
-    .getConnection()
-    .execute<{ id: string; name: string; event: PrehookEvent; code: string; position: number; timeout_ms: number; failure_policy: FailurePolicy }[]>(
-      'select id, name, event, code, position, timeout_ms, failure_policy from prehooks where enabled',
-    );
-  return rows.map(({ timeout_ms, failure_policy, ...row }) => ({ ...row, timeoutMs: timeout_ms, failurePolicy: failure_policy }));
-}
+// The server's loader, read from the prehooks table's repository; app.ts takes it from here with the cache.
+export { loadActivePrehooks } from './prehook.repository.js';

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { query } from '../db/statements.js';
-import { Role } from '../roles/role.entity.js';
-import { User } from '../users/user.entity.js';
+import type { User } from '../users/user.entity.js';
+import { besideUserByEmail, mapSignInUser, findUserForSignIn } from '../users/user.repository.js';
 import { reserveStatement, type Reservation } from './throttle.js';
 
 type Row = Record<string, unknown> & { throttle_wait: number | null; account_counted: boolean; id: string | null; pool_id: string | null; role_rows: unknown };
@@ -25,29 +25,15 @@ export interface SignInState {
  * waits on the source anyway.
  */
 export async function loadSignInState(em: EntityManager, email: string, ip: string): Promise<SignInState> {
-  const throttle = reserveStatement(email, ip);
-  const [row] = await query<Row>(
-    em,
-    `select t.wait as throttle_wait, t.account_counted, u.*
-     from ${throttle.sql} t
-     left join lateral (
-       select u.*, coalesce((select json_agg(json_build_object('id', r.id, 'key', r.key, 'name', r.name, 'description', r.description, 'created_at', r.created_at))
-                             from user_roles ur join roles r on r.id = ur.role_id where ur.user_id = u.id), '[]') as role_rows
-       from users u where u.email = ?) u on true`,
-    [...throttle.params, email],
-  );
+  const read = besideUserByEmail(reserveStatement(email, ip), email);
+  const [row] = await query<Row>(em, read.sql, read.params);
   const limits = { retryAfter: Math.max(0, Number(row?.throttle_wait ?? 0)), reservation: { email, ip, accountCounted: row?.account_counted === true } };
   if (!row?.id) return { ...limits, localPasswordHash: undefined, user: async () => null };
   const id = row.id;
   if (row.pool_id) {
-    return { ...limits, localPasswordHash: undefined, user: () => em.findOne(User, { id }, { populate: ['pool', 'roles', 'tenant'], strategy: 'joined' }) };
+    return { ...limits, localPasswordHash: undefined, user: () => findUserForSignIn(em, id) };
   }
   const { throttle_wait: _wait, account_counted: _counted, role_rows: roleRows, ...userRow } = row;
-  const user = async () => {
-    const entity = em.map(User, userRow as never);
-    const roles = (typeof roleRows === 'string' ? JSON.parse(roleRows) : roleRows) as Record<string, unknown>[];
-    entity.roles.hydrate(roles.map((role) => em.map(Role, role as never)));
-    return entity;
-  };
+  const user = async () => mapSignInUser(em, userRow, roleRows);
   return { ...limits, localPasswordHash: (row.password_hash as string | null) ?? null, user };
 }

@@ -3,20 +3,17 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { newId } from '../ids.js';
 import type { UserPool } from '../pools/pool.entity.js';
 import type { UserSnapshot } from '../prehooks/events.js';
-import { Role } from '../roles/role.entity.js';
+import { RoleService } from '../roles/role.service.js';
+import { newTenantStatement } from '../tenants/tenant.repository.js';
 import { TenantService } from '../tenants/tenant.service.js';
-import { User } from '../users/user.entity.js';
+import type { User } from '../users/user.entity.js';
+import { assignNewTenant, insertUserUnlessTaken, linkRoles, reloadUserByEmail } from '../users/user.repository.js';
 
 /** Source-owned attributes as stored: the identity's profile plus whether the source verified the email. */
 const profileOf = (identity: Identity): Record<string, unknown> => ({ ...identity.profile, email_verified: identity.emailVerified });
 
 /** Local roles whose key equals a source role name; the others are reported, not created. */
-async function mapRoles(em: EntityManager, names: readonly string[] | undefined): Promise<{ roles: Role[]; unknown: string[] }> {
-  if (!names?.length) return { roles: [], unknown: [] };
-  const roles = await em.find(Role, { key: { $in: [...names] } });
-  const known = new Set(roles.map((role) => role.key));
-  return { roles, unknown: names.filter((name) => !known.has(name)) };
-}
+const mapRoles = (em: EntityManager, names: readonly string[] | undefined) => new RoleService(em).byKeys(names ?? []);
 
 /**
  * The tenant of a new user by the pool's mode, before anything is created: FROM_ATTRIBUTE takes the
@@ -42,13 +39,8 @@ async function resolveTenant(em: EntityManager, pool: UserPool, planned: string 
 }
 
 /** The new user's own tenant, created and assigned in one statement, so no tenant exists without its user. */
-async function createOwnTenant(em: EntityManager, userId: string, email: string): Promise<void> {
-  await em.getConnection().execute(
-    `with t as (insert into tenants (id, name, metadata, created_at, updated_at) values (?, ?, '{}', now(), now()) returning id)
-     update users set tenant_id = (select id from t) where id = ?`,
-    [newId(), `${email}'s tenant`, userId],
-  );
-}
+const createOwnTenant = (em: EntityManager, userId: string, email: string): Promise<void> =>
+  assignNewTenant(em, userId, newTenantStatement(newId(), `${email}'s tenant`));
 
 export interface Provisioned {
   user: User;
@@ -91,31 +83,27 @@ export async function provisionUser(
   const tenant = await resolveTenant(em, pool, planned, draft.tenantId);
   const tenantId = tenant === 'autoCreate' ? null : tenant;
   const id = newId();
-  const inserted = await em.getConnection().execute<{ id: string }[]>(
-    `insert into users (id, email, status, tenant_id, profile, metadata, pool_id, migrated_from_id, external_id, password_hash, migrated_at, created_at, updated_at)
-     values (?, ?, 'ACTIVE', ?, ?, ?, ?, ?, ?, ?, ?, now(), now()) on conflict (email) do nothing returning id`,
-    [
+  const created = await insertUserUnlessTaken(em, {
+    id,
+    email,
+    tenantId,
+    profile: draft.profile,
+    metadata: draft.metadata,
+    poolId: migrate ? null : pool.id,
+    migratedFromId: migrate ? pool.id : null,
+    externalId: identity.externalId,
+    passwordHash: migrate ? await passwordHash!() : null,
+    migratedAt: migrate ? new Date() : null,
+  });
+  if (created && tenant === 'autoCreate') await createOwnTenant(em, id, email);
+  if (created)
+    await linkRoles(
+      em,
       id,
-      email,
-      tenantId,
-      JSON.stringify(draft.profile),
-      JSON.stringify(draft.metadata),
-      migrate ? null : pool.id,
-      migrate ? pool.id : null,
-      identity.externalId,
-      migrate ? await passwordHash!() : null,
-      migrate ? new Date() : null,
-    ],
-  );
-  if (inserted.length && tenant === 'autoCreate') await createOwnTenant(em, id, email);
-  if (inserted.length && roles.length) {
-    await em.getConnection().execute(
-      `insert into user_roles (user_id, role_id) values ${roles.map(() => '(?, ?)').join(', ')} on conflict do nothing`,
-      roles.flatMap((role) => [id, role.id]),
+      roles.map((role) => role.id),
     );
-  }
-  const user = await em.findOneOrFail(User, { email }, { populate: ['pool', 'roles', 'tenant'], refresh: true });
-  return { user, unknownRoles: unknown, created: inserted.length > 0 };
+  const user = await reloadUserByEmail(em, email);
+  return { user, unknownRoles: unknown, created };
 }
 
 /** Just-in-time migration of a known user: from now on the user is local (irreversible). */

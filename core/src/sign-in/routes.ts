@@ -5,7 +5,7 @@ import { redeemAuthorizationCode } from '../federation/authorization-codes.js';
 import { nonSingleParam } from '../http/single-params.js';
 import { InvalidGrant, type TokenService } from '../tokens/token.service.js';
 import { JWKS_MAX_AGE_S, type SigningKeys } from '../tokens/signing-keys.js';
-import { User } from '../users/user.entity.js';
+import { findUserForSignIn } from '../users/user.repository.js';
 import { SignInPrehooks } from '../prehooks/sign-in-hooks.js';
 import { SignInError } from './errors.js';
 import { SignInService, subjectOf, type SignInDeps } from './sign-in.service.js';
@@ -62,7 +62,7 @@ export function signInRouter(orm: Orm, deps: SignInDeps & { keys: SigningKeys; t
       // A refresh token is only read here and spent with its successor's insert: a failure on the way leaves it usable.
       const rotating = data.grant_type === 'refresh_token' ? await deps.tokens.refreshGrant(em, data.refresh_token) : undefined;
       const grant = data.grant_type === 'refresh_token' ? rotating! : await redeemAuthorizationCode(em, data.code, data.redirect_uri, data.code_verifier);
-      const user = await em.findOne(User, { id: grant.userId }, { populate: ['pool', 'roles', 'tenant'], strategy: 'joined' });
+      const user = await findUserForSignIn(em, grant.userId);
       if (!user || user.status !== 'ACTIVE') throw new InvalidGrant('the user can no longer sign in');
       // Every token gets the same prehook claims, whether from a sign-in, a refresh or a federation code.
       const claims = await new SignInPrehooks(deps.prehooks, em, req.ip ?? '').beforeTokenIssue(user, user.pool ?? null);

@@ -4,12 +4,14 @@ import { executeTogether } from '../db/statements.js';
 import type { Logger } from '../logger.js';
 import { burnDummyVerification, hashPassword, verifyPassword, type Verification } from '../passwords/verifier.js';
 import type { PoolConnector } from '../pools/pool-connector.js';
-import { UserPool } from '../pools/pool.entity.js';
+import type { UserPool } from '../pools/pool.entity.js';
+import { externalPoolsInSignInOrder } from '../pools/pool.repository.js';
 import type { UserSnapshot } from '../prehooks/events.js';
 import type { PrehookRunner } from '../prehooks/runner.js';
 import { SignInPrehooks } from '../prehooks/sign-in-hooks.js';
 import type { TokenService, TokenSet, TokenSubject } from '../tokens/token.service.js';
-import { User } from '../users/user.entity.js';
+import type { User } from '../users/user.entity.js';
+import { lastSignInStatement, setPasswordHash } from '../users/user.repository.js';
 import { normaliseEmail } from '../users/user.service.js';
 import { invalidCredentials, SignInError } from './errors.js';
 import { migrateUser, provisionUser, syncUser } from './provisioning.js';
@@ -123,7 +125,7 @@ export class SignInService {
     const signedIn = verified.user;
     // The refresh token, the sign-in time, the audit event and clearing the account's failures: one round trip.
     return this.deps.tokens.issue(this.em, { ...subjectOf(signedIn, via), claims }, undefined, [
-      { sql: 'update users set last_sign_in_at = now() where id = ?', params: [signedIn.id] },
+      lastSignInStatement(signedIn.id),
       AuditLog.statement(this.event(email, signedIn.id, 'ok', started, { ip: request.ip, pool: via, ...verified.details })),
       ...successStatements(reservation),
     ]);
@@ -139,7 +141,7 @@ export class SignInService {
     if (!ok) throw invalidCredentials();
     assertActive(user);
     if (needsRehash) {
-      await this.em.getConnection().execute('update users set password_hash = ? where id = ?', [await this.hashing(hashPassword(password)), user.id]);
+      await setPasswordHash(this.em, user.id, await this.hashing(hashPassword(password)));
     }
     return { user, via: 'local', pool: null, details: needsRehash ? { rehashed: true } : {} };
   }
@@ -172,7 +174,7 @@ export class SignInService {
 
   /** Rule 3: an unknown user; the enabled external pools in order, the first acceptance wins. */
   private async firstSignIn(email: string, password: string, hooks: SignInPrehooks): Promise<Verified> {
-    const pools = await this.em.find(UserPool, { type: 'EXTERNAL', enabled: true }, { orderBy: { position: 'asc', id: 'asc' } });
+    const pools = await externalPoolsInSignInOrder(this.em);
     const skipped: Record<string, unknown>[] = [];
     for (const pool of pools) {
       this.askedSource = true;

@@ -1,7 +1,9 @@
+import { pgArray } from '../db/sql.js';
 import type { Statement } from '../db/statements.js';
 
 /**
- * Failed-attempt limits, counted in PostgreSQL so all nodes share them. Three keys: the account from
+ * The sign_in_attempts table's home: every statement on it is built here (and the `sign_in_reserve`
+ * function in the database, migrations). Failed-attempt limits, counted in PostgreSQL so all nodes share them. Three keys: the account from
  * one address (a guesser), the account from anywhere (a distributed guesser), and the address across
  * accounts (credential stuffing, and floods of anonymous sign-ins that cost a source call each).
  * Past a limit, each further failure doubles the block, up to an hour. Successes are never slowed.
@@ -27,15 +29,13 @@ const MAX_BLOCK_SECONDS = 3600;
 /** Retry-After for an attempt refused because the one that reached a limit is still being checked. */
 const IN_FLIGHT_WAIT_SECONDS = 5;
 
-const LIMITS = `{${THROTTLE_RULES.map((rule) => rule.limit).join(',')}}`;
+const LIMITS = pgArray(THROTTLE_RULES.map((rule) => rule.limit));
 
 /**
  * Counters whose last failure or block ended a whole window ago: they count no more (the reservation
  * starts them again) and the purge of expired rows deletes them (core/src/maintenance/purge.ts).
  */
 export const STALE_ATTEMPTS = `(window_started_at < now() - interval '${WINDOW_SECONDS} seconds' and (blocked_until is null or blocked_until < now() - interval '${WINDOW_SECONDS} seconds'))`;
-
-const pgArray = (items: readonly string[]): string => `{${items.map((item) => JSON.stringify(item)).join(',')}}`;
 
 export function throttleKeys(email: string, ip: string): [pair: string, account: string, address: string] {
   return [`acct-ip:${email}|${ip}`, `acct:${email}`, `ip:${ip}`];
@@ -50,12 +50,12 @@ export interface Reservation {
 }
 
 /**
- * Reserve an attempt: a table function of one row `(wait, account_counted)`; `wait` > 0 means refused
+ * Reserve an attempt: one row `(throttle_wait, account_counted)`; `throttle_wait` > 0 means refused
  * (nothing counted). The sign-in folds it into its single statement before the hash (load-user.ts).
  */
 export function reserveStatement(email: string, ip: string): Statement {
   return {
-    sql: 'sign_in_reserve(?::text[], ?::int[], ?::int, ?::int)',
+    sql: 'select wait as throttle_wait, account_counted from sign_in_reserve(?::text[], ?::int[], ?::int, ?::int)',
     params: [pgArray(throttleKeys(email, ip)), LIMITS, WINDOW_SECONDS, IN_FLIGHT_WAIT_SECONDS],
   };
 }
@@ -101,7 +101,7 @@ function blockStatement(keys: string[], limits: number[]): Statement {
     sql: `update sign_in_attempts a set blocked_until = now() + make_interval(secs => least(?, ? * power(2, a.failures - l.lim)))
           from unnest(?::text[], ?::int[]) as l(key, lim)
           where a.key = l.key and a.failures >= l.lim`,
-    params: [MAX_BLOCK_SECONDS, BASE_BLOCK_SECONDS, pgArray(keys), `{${limits.join(',')}}`],
+    params: [MAX_BLOCK_SECONDS, BASE_BLOCK_SECONDS, pgArray(keys), pgArray(limits)],
   };
 }
 

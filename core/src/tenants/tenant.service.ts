@@ -1,8 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { conflict, notFound } from '../errors.js';
+import { escapeLike } from '../db/sql.js';
 import { newId } from '../ids.js';
-import { User } from '../users/user.entity.js';
+import { countUsersOf } from '../users/user.repository.js';
 import { Tenant } from './tenant.entity.js';
+import { insertTenantUnlessExists } from './tenant.repository.js';
 
 export interface TenantInput {
   id?: string | null;
@@ -41,9 +43,7 @@ export class TenantService {
 
   /** The tenant with this id, created on first sight (sources name tenants we may not know yet). */
   async ensure(id: string, name = id): Promise<Tenant> {
-    await this.em
-      .getConnection()
-      .execute('insert into tenants (id, name, metadata, created_at, updated_at) values (?, ?, ?, now(), now()) on conflict (id) do nothing', [id, name, '{}']);
+    await insertTenantUnlessExists(this.em, id, name);
     return this.get(id);
   }
 
@@ -57,12 +57,8 @@ export class TenantService {
 
   async delete(id: string): Promise<boolean> {
     const tenant = await this.get(id);
-    if ((await this.em.count(User, { tenant: id })) > 0) throw conflict(`tenant "${id}" still has users; move or delete them first`);
+    if ((await countUsersOf(this.em, { tenant: id })) > 0) throw conflict(`tenant "${id}" still has users; move or delete them first`);
     await this.em.remove(tenant).flush();
     return true;
   }
-}
-
-export function escapeLike(value: string): string {
-  return value.replace(/[\\%_]/g, (character) => `\\${character}`);
 }

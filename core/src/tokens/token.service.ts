@@ -1,8 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { setImmediate } from 'node:timers/promises';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { executeTogether, query, type Statement } from '../db/statements.js';
+import { executeTogether, type Statement } from '../db/statements.js';
 import { newId } from '../ids.js';
+import { hashOpaqueToken, newOpaqueToken } from '../secrets/opaque-token.js';
+import { findRefreshToken, insertRefreshTokenStatement, revokeFamily, spendAndReplace, wasUsed } from './refresh-token.repository.js';
 import { signEs256 } from './jws.js';
 import type { SigningKeys } from './signing-keys.js';
 
@@ -47,7 +48,6 @@ export class InvalidGrant extends Error {
   override readonly name = 'InvalidGrant';
 }
 
-const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 const PROFILE_CLAIMS = ['name', 'given_name', 'family_name', 'picture', 'locale', 'phone_number'];
 
 export interface TokenAudiences {
@@ -69,10 +69,14 @@ export class TokenService {
   async issue(em: EntityManager, subject: TokenSubject, familyId: string = newId(), alsoRun: readonly Statement[] = []): Promise<TokenSet> {
     return this.sign(subject, (refreshToken) =>
       executeTogether(em, [
-        {
-          sql: 'insert into refresh_tokens (id, family_id, user_id, token_hash, pool, amr, expires_at, created_at) values (?, ?, ?, ?, ?, ?, now() + make_interval(secs => ?), now())',
-          params: [newId(), familyId, subject.userId, hashToken(refreshToken), subject.pool, JSON.stringify(subject.amr), REFRESH_TOKEN_TTL_S],
-        },
+        insertRefreshTokenStatement({
+          familyId,
+          userId: subject.userId,
+          tokenHash: hashOpaqueToken(refreshToken),
+          pool: subject.pool,
+          amr: subject.amr,
+          ttlSeconds: REFRESH_TOKEN_TTL_S,
+        }),
         ...alsoRun,
       ]),
     );
@@ -84,17 +88,11 @@ export class TokenService {
    * its whole family is revoked.
    */
   async refreshGrant(em: EntityManager, token: string): Promise<RefreshGrant> {
-    const hash = hashToken(token);
-    const [row] = await em
-      .getConnection()
-      .execute<{ user_id: string; family_id: string; pool: string; amr: unknown; used_at: Date | null; live: boolean }[]>(
-        'select user_id, family_id, pool, amr, used_at, (revoked_at is null and expires_at > now()) as live from refresh_tokens where token_hash = ?',
-        [hash],
-      );
-    if (row?.used_at) return this.replayed(em, row.family_id);
+    const hash = hashOpaqueToken(token);
+    const row = await findRefreshToken(em, hash);
+    if (row?.usedAt) return this.replayed(em, row.familyId);
     if (!row?.live) throw new InvalidGrant('refresh token is invalid, expired or revoked');
-    const amr = typeof row.amr === 'string' ? (JSON.parse(row.amr) as string[]) : (row.amr as string[]);
-    return { userId: row.user_id, familyId: row.family_id, pool: row.pool, amr, tokenHash: hash };
+    return { userId: row.userId, familyId: row.familyId, pool: row.pool, amr: row.amr, tokenHash: hash };
   }
 
   /**
@@ -104,24 +102,14 @@ export class TokenService {
    */
   async rotate(em: EntityManager, grant: RefreshGrant, subject: TokenSubject): Promise<TokenSet> {
     return this.sign(subject, async (refreshToken) => {
-      const inserted = await query(
-        em,
-        `with spent as (
-           update refresh_tokens set used_at = now() where token_hash = ? and used_at is null and revoked_at is null and expires_at > now()
-           returning family_id, user_id, pool, amr)
-         insert into refresh_tokens (id, family_id, user_id, token_hash, pool, amr, expires_at, created_at)
-         select ?, family_id, user_id, ?, pool, amr, now() + make_interval(secs => ?), now() from spent returning id`,
-        [grant.tokenHash, newId(), hashToken(refreshToken), REFRESH_TOKEN_TTL_S],
-      );
-      if (inserted.length === 1) return;
-      const [row] = await query<{ used_at: Date | null }>(em, 'select used_at from refresh_tokens where token_hash = ?', [grant.tokenHash]);
-      if (row?.used_at) await this.replayed(em, grant.familyId);
+      if (await spendAndReplace(em, grant.tokenHash, hashOpaqueToken(refreshToken), REFRESH_TOKEN_TTL_S)) return;
+      if (await wasUsed(em, grant.tokenHash)) await this.replayed(em, grant.familyId);
       throw new InvalidGrant('refresh token is invalid, expired or revoked');
     });
   }
 
   private async replayed(em: EntityManager, familyId: string): Promise<never> {
-    await em.getConnection().execute('update refresh_tokens set revoked_at = now() where family_id = ? and revoked_at is null', [familyId]);
+    await revokeFamily(em, familyId);
     throw new InvalidGrant('refresh token reused: every token of its sign-in has been revoked');
   }
 
@@ -132,7 +120,7 @@ export class TokenService {
     const registered = { iss: this.issuer(), sub: subject.userId, iat: now, exp: now + ACCESS_TOKEN_TTL_S };
     const reserved = { email: subject.email, tenant_id: subject.tenantId, roles: subject.roles, pool: subject.pool, amr: subject.amr };
     const profile = Object.fromEntries(PROFILE_CLAIMS.filter((claim) => subject.profile[claim] !== undefined).map((claim) => [claim, subject.profile[claim]]));
-    const refreshToken = `rt_${randomBytes(32).toString('base64url')}`;
+    const refreshToken = newOpaqueToken('rt_');
     const written = write(refreshToken);
     written.catch(() => undefined); // awaited below; this only keeps a rejection during the turn from counting as unhandled
     // The pool hands the write to PostgreSQL on the next tick: sign once it is on its way, while the database works.

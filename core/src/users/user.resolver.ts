@@ -4,8 +4,7 @@ import { toPage } from '../graphql/connection.js';
 import type { GraphQLContext, RoleRef } from '../graphql/context.js';
 import { checkPage, encodeCursor } from '../graphql/pagination.js';
 import { RoleType } from '../roles/role.types.js';
-import type { UserView } from './user.queries.js';
-import { normaliseEmail } from './user.service.js';
+import type { UserView } from './user.repository.js';
 import { CreateUserInput, UpdateUserInput, UserCapabilities, UserConnection, UserFilterInput, UserType } from './user.types.js';
 import { uuidArg } from '../graphql/validate.js';
 
@@ -19,24 +18,24 @@ export class UserResolver {
     @Arg('filter', () => UserFilterInput, { nullable: true }) filter?: UserFilterInput | null,
   ): Promise<UserConnection> {
     const page = checkPage(first, after);
-    const rows = await services.users.queries.page(filter ?? {}, first, page.afterKey);
+    const rows = await services.users.page(filter ?? {}, first, page.afterKey);
     return toPage(
       rows,
       first,
       Boolean(page.afterKey),
       (user) => encodeCursor(user.id),
-      () => services.users.queries.count(filter ?? {}),
+      () => services.users.count(filter ?? {}),
     ) as unknown as UserConnection;
   }
 
   @Query(() => UserType, { nullable: true })
   user(@Ctx() { services }: GraphQLContext, @Arg('id', () => ID, uuidArg('id')) id: string): Promise<UserView | null> {
-    return services.users.queries.byId(id);
+    return services.users.byId(id);
   }
 
   @Query(() => UserType, { nullable: true })
   userByEmail(@Ctx() { services }: GraphQLContext, @Arg('email', () => String) email: string): Promise<UserView | null> {
-    return services.users.queries.byEmail(normaliseEmail(email));
+    return services.users.byEmail(email);
   }
 
   @FieldResolver(() => [RoleType])

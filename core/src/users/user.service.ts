@@ -8,7 +8,8 @@ import { RoleService } from '../roles/role.service.js';
 import { Tenant } from '../tenants/tenant.entity.js';
 import { TenantService } from '../tenants/tenant.service.js';
 import { User, type UserStatus } from './user.entity.js';
-import { UserQueries, type UserView } from './user.queries.js';
+import type { Count } from '../db/count.js';
+import { countUsers, rolesOfUsers, userViewByEmail, userViewById, usersPage, type UserFilter, type UserView } from './user.repository.js';
 
 export interface CreateUserInput {
   email: string;
@@ -31,16 +32,33 @@ export interface UpdateUserInput {
 export const normaliseEmail = (email: string): string => email.trim().toLowerCase();
 
 export class UserService {
-  readonly queries: UserQueries;
   constructor(
     private readonly em: EntityManager,
     private readonly prehooks?: PrehookRunner,
-  ) {
-    this.queries = new UserQueries(em);
+  ) {}
+
+  page(filter: UserFilter, first: number, afterId: string | null): Promise<UserView[]> {
+    return usersPage(this.em, filter, first, afterId);
+  }
+
+  count(filter: UserFilter): Promise<Count> {
+    return countUsers(this.em, filter);
+  }
+
+  byId(id: string): Promise<UserView | null> {
+    return userViewById(this.em, id);
+  }
+
+  byEmail(email: string): Promise<UserView | null> {
+    return userViewByEmail(this.em, normaliseEmail(email));
+  }
+
+  rolesOf(userIds: readonly string[]): ReturnType<typeof rolesOfUsers> {
+    return rolesOfUsers(this.em, userIds);
   }
 
   async view(id: string): Promise<UserView> {
-    const user = await this.queries.byId(id);
+    const user = await this.byId(id);
     if (!user) throw notFound('user', id);
     return user;
   }

@@ -1,0 +1,74 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { jsonColumn } from '../db/sql.js';
+import { query, type Statement } from '../db/statements.js';
+import { newId } from '../ids.js';
+
+/*
+ * The refresh_tokens table. Tokens are found by `token_hash` (secrets/opaque-token.ts), never stored.
+ * The issue and the rotation are on the prepared-statement fast path: they are a sign-in's and a
+ * refresh's one write.
+ */
+
+export interface StoredRefreshToken {
+  userId: string;
+  familyId: string;
+  pool: string;
+  amr: string[];
+  usedAt: Date | null;
+  /** Neither revoked nor expired. */
+  live: boolean;
+}
+
+/** A new token of a family, for the caller to run with its other writes (`executeTogether`). */
+export function insertRefreshTokenStatement(token: {
+  familyId: string;
+  userId: string;
+  tokenHash: string;
+  pool: string;
+  amr: string[];
+  ttlSeconds: number;
+}): Statement {
+  return {
+    sql: 'insert into refresh_tokens (id, family_id, user_id, token_hash, pool, amr, expires_at, created_at) values (?, ?, ?, ?, ?, ?, now() + make_interval(secs => ?), now())',
+    params: [newId(), token.familyId, token.userId, token.tokenHash, token.pool, JSON.stringify(token.amr), token.ttlSeconds],
+  };
+}
+
+export async function findRefreshToken(em: EntityManager, tokenHash: string): Promise<StoredRefreshToken | null> {
+  const [row] = await em
+    .getConnection()
+    .execute<{ user_id: string; family_id: string; pool: string; amr: unknown; used_at: Date | null; live: boolean }[]>(
+      'select user_id, family_id, pool, amr, used_at, (revoked_at is null and expires_at > now()) as live from refresh_tokens where token_hash = ?',
+      [tokenHash],
+    );
+  if (!row) return null;
+  return { userId: row.user_id, familyId: row.family_id, pool: row.pool, amr: jsonColumn(row.amr), usedAt: row.used_at, live: row.live };
+}
+
+/**
+ * Spends a token and inserts its successor (same family, user, pool and amr) in one statement, so the
+ * old token is spent exactly when its successor exists. The spend is one atomic `update … where used_at
+ * is null`: of two concurrent uses one wins. False: nothing was spent (used, revoked or expired).
+ */
+export async function spendAndReplace(em: EntityManager, spentHash: string, successorHash: string, ttlSeconds: number): Promise<boolean> {
+  const inserted = await query(
+    em,
+    `with spent as (
+       update refresh_tokens set used_at = now() where token_hash = ? and used_at is null and revoked_at is null and expires_at > now()
+       returning family_id, user_id, pool, amr)
+     insert into refresh_tokens (id, family_id, user_id, token_hash, pool, amr, expires_at, created_at)
+     select ?, family_id, user_id, ?, pool, amr, now() + make_interval(secs => ?), now() from spent returning id`,
+    [spentHash, newId(), successorHash, ttlSeconds],
+  );
+  return inserted.length === 1;
+}
+
+/** Whether the token was already used (a replay), read after a spend found nothing. */
+export async function wasUsed(em: EntityManager, tokenHash: string): Promise<boolean> {
+  const [row] = await query<{ used_at: Date | null }>(em, 'select used_at from refresh_tokens where token_hash = ?', [tokenHash]);
+  return Boolean(row?.used_at);
+}
+
+export async function revokeFamily(em: EntityManager, familyId: string): Promise<void> {
+  await em.getConnection().execute('update refresh_tokens set revoked_at = now() where family_id = ? and revoked_at is null', [familyId]);
+}

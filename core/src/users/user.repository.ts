@@ -1,0 +1,336 @@
+/*
+ * The users table (and its user_roles links): every statement that reads or writes them lives here, so
+ * a newcomer finds the table's queries in one place. Each table has such a home, `<domain>/<x>.repository.ts`
+ * (a service whose only access is the ORM's entity API for its own table stays that table's home).
+ *
+ * Repositories are plain modules of functions that take the EntityManager, not MikroORM
+ * EntityRepository subclasses: the sign-in's statements run on the prepared-statement fast path
+ * (`db/statements.ts` `query`, `executeTogether`), which needs the EntityManager only to reach its `pg`
+ * pool, and several are returned as `Statement`s that the caller batches with other tables' writes into
+ * one round trip. A repository bound to one entity's unit of work would fit neither. Each function keeps
+ * the path its statement took before: `query`/`executeTogether` (prepared, outside the ORM's logger) where
+ * a sign-in counts round trips, the ORM's connection elsewhere, the entity API where an entity is wanted.
+ */
+import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import type pg from 'pg';
+import { countUpTo, type Count } from '../db/count.js';
+import { escapeLike, jsonColumn } from '../db/sql.js';
+import type { Statement } from '../db/statements.js';
+import { USERS_EXACT_COUNT_LIMIT } from '../graphql/connection.js';
+import { newId } from '../ids.js';
+import type { PoolSettings } from '../pools/pool.entity.js';
+import { Role } from '../roles/role.entity.js';
+import { User, type UserStatus } from './user.entity.js';
+import { normaliseEmail } from './user.service.js';
+
+// ---------------------------------------------------------------------------------------------------
+// The admin read model: plain SQL, keyset pagination on the time-ordered id, tenant and pool joined in
+// one statement (the admin user list is the hottest admin query, over a million users and more).
+
+/** A user as the admin API shows it: one row, tenant and pool joined in. */
+export interface UserView {
+  id: string;
+  email: string;
+  status: UserStatus;
+  profile: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+  externalId: string | null;
+  migratedAt: Date | null;
+  lastSignInAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+  tenant: { id: string; name: string } | null;
+  pool: { id: string; name: string; settings: PoolSettings } | null;
+  migratedFrom: { id: string } | null;
+}
+
+export interface UserFilter {
+  email?: string | null;
+  tenantId?: string | null;
+  poolId?: string | null;
+  status?: UserStatus | null;
+}
+
+const COLUMNS = `u.id, u.email, u.status, u.profile, u.metadata, u.external_id, u.migrated_at, u.last_sign_in_at,
+  u.created_at, u.updated_at, u.migrated_from_id, t.id as tenant_id, t.name as tenant_name,
+  p.id as pool_id, p.name as pool_name, p.settings as pool_settings`;
+const FROM = 'from users u left join tenants t on t.id = u.tenant_id left join user_pools p on p.id = u.pool_id';
+
+type Row = Record<string, unknown>;
+
+const date = (value: unknown): Date | null => (value === null || value === undefined ? null : new Date(value as string));
+
+function toView(row: Row): UserView {
+  return {
+    id: row.id as string,
+    email: row.email as string,
+    status: row.status as UserStatus,
+    profile: jsonColumn(row.profile),
+    metadata: jsonColumn(row.metadata),
+    externalId: (row.external_id as string | null) ?? null,
+    migratedAt: date(row.migrated_at),
+    lastSignInAt: date(row.last_sign_in_at),
+    createdAt: date(row.created_at)!,
+    updatedAt: date(row.updated_at)!,
+    tenant: row.tenant_id ? { id: row.tenant_id as string, name: row.tenant_name as string } : null,
+    pool: row.pool_id ? { id: row.pool_id as string, name: row.pool_name as string, settings: jsonColumn<PoolSettings>(row.pool_settings) } : null,
+    migratedFrom: row.migrated_from_id ? { id: row.migrated_from_id as string } : null,
+  };
+}
+
+function where(filter: UserFilter): { sql: string; params: unknown[] } {
+  const clauses: string[] = [];
+  const params: unknown[] = [];
+  if (filter.email) {
+    clauses.push(`u.email like ?`);
+    params.push(`${escapeLike(normaliseEmail(filter.email))}%`);
+  }
+  if (filter.tenantId) {
+    clauses.push('u.tenant_id = ?');
+    params.push(filter.tenantId);
+  }
+  if (filter.poolId) {
+    clauses.push('u.pool_id = ?');
+    params.push(filter.poolId);
+  }
+  if (filter.status) {
+    clauses.push('u.status = ?');
+    params.push(filter.status);
+  }
+  return { sql: clauses.length ? clauses.join(' and ') : 'true', params };
+}
+
+export async function usersPage(em: EntityManager, filter: UserFilter, first: number, afterId: string | null): Promise<UserView[]> {
+  const { sql, params } = where(filter);
+  const after = afterId ? ' and u.id > ?' : '';
+  const rows: Row[] = await em
+    .getConnection()
+    .execute(`select ${COLUMNS} ${FROM} where ${sql}${after} order by u.id limit ?`, [...params, ...(afterId ? [afterId] : []), first + 1]);
+  return rows.map(toView);
+}
+
+/** Exact up to the limit; past it, the planner's estimate. */
+export function countUsers(em: EntityManager, filter: UserFilter, limit = USERS_EXACT_COUNT_LIMIT): Promise<Count> {
+  const { sql, params } = where(filter);
+  return countUpTo(em, 'users u', sql, params, limit);
+}
+
+export async function userViewById(em: EntityManager, id: string): Promise<UserView | null> {
+  const rows: Row[] = await em.getConnection().execute(`select ${COLUMNS} ${FROM} where u.id = ?`, [id]);
+  return rows[0] ? toView(rows[0]) : null;
+}
+
+export async function userViewByEmail(em: EntityManager, email: string): Promise<UserView | null> {
+  const rows: Row[] = await em.getConnection().execute(`select ${COLUMNS} ${FROM} where u.email = ?`, [email]);
+  return rows[0] ? toView(rows[0]) : null;
+}
+
+/** Roles of many users in one statement (DataLoader batches the page's users into one call). */
+export async function rolesOfUsers(em: EntityManager, userIds: readonly string[]): Promise<Map<string, { id: string; key: string; name: string }[]>> {
+  const byUser = new Map<string, { id: string; key: string; name: string }[]>(userIds.map((id) => [id, []]));
+  if (userIds.length === 0) return byUser;
+  const rows: Row[] = await em
+    .getConnection()
+    .execute('select ur.user_id, r.id, r.key, r.name from user_roles ur join roles r on r.id = ur.role_id where ur.user_id in (?) order by r.key', [
+      [...userIds],
+    ]);
+  for (const row of rows) byUser.get(row.user_id as string)?.push({ id: row.id as string, key: row.key as string, name: row.name as string });
+  return byUser;
+}
+
+/** Users of a tenant or of a pool (a delete of either is refused while it has some). */
+export const countUsersOf = (em: EntityManager, owner: { tenant: string } | { pool: string }): Promise<number> => em.count(User, owner);
+
+// ---------------------------------------------------------------------------------------------------
+// Sign-in: managed entities with what a token needs (pool, roles, tenant), and the writes a sign-in makes.
+
+const SIGN_IN_POPULATE = ['pool', 'roles', 'tenant'] as const;
+
+/** One user with pool, roles and tenant in one joined statement (sign-in of a pool's user, token exchange). */
+export const findUserForSignIn = (em: EntityManager, id: string): Promise<User | null> =>
+  em.findOne(User, { id }, { populate: SIGN_IN_POPULATE, strategy: 'joined' });
+
+/** One user with pool, roles and tenant (federation: by id, email, or the pool's subject). */
+export const userWithRelations = (em: EntityManager, where: FilterQuery<User>): Promise<User | null> => em.findOne(User, where, { populate: SIGN_IN_POPULATE });
+
+/**
+ * The sign-in's single read before the password check: `head` (a select of one row, such as the
+ * throttle's reservation) beside the user of this email and their roles (`role_rows`, JSON), as one
+ * prepared statement on the fast path. The columns of `head` come first, then the user's (null if none).
+ */
+export function besideUserByEmail(head: Statement, email: string): Statement {
+  return {
+    sql: `select h.*, u.*
+     from (${head.sql}) h
+     left join lateral (
+       select u.*, coalesce((select json_agg(json_build_object('id', r.id, 'key', r.key, 'name', r.name, 'description', r.description, 'created_at', r.created_at))
+                             from user_roles ur join roles r on r.id = ur.role_id where ur.user_id = u.id), '[]') as role_rows
+       from users u where u.email = ?) u on true`,
+    params: [...head.params, email],
+  };
+}
+
+/**
+ * The user of a `besideUserByEmail` row (its user columns, with `role_rows`) as a managed entity: the ORM's
+ * own populate costs about 2 ms a sign-in in query building and hydration.
+ */
+export function mapSignInUser(em: EntityManager, userRow: Row, roleRows: unknown): User {
+  const entity = em.map(User, userRow as never);
+  entity.roles.hydrate(jsonColumn<Row[]>(roleRows).map((role) => em.map(Role, role as never)));
+  return entity;
+}
+
+/** Batched into the sign-in's write after the password check (with the refresh token and the audit event). */
+export const lastSignInStatement = (userId: string): Statement => ({ sql: 'update users set last_sign_in_at = now() where id = ?', params: [userId] });
+
+export async function touchLastSignIn(em: EntityManager, userId: string): Promise<void> {
+  await em.getConnection().execute(lastSignInStatement(userId).sql, [userId]);
+}
+
+/** A rehash on sign-in (an imported or weaker hash becomes argon2id). */
+export async function setPasswordHash(em: EntityManager, userId: string, passwordHash: string): Promise<void> {
+  await em.getConnection().execute('update users set password_hash = ? where id = ?', [passwordHash, userId]);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Provisioning: the first sign-in of a user a source knows.
+
+export interface NewUserRow {
+  id: string;
+  email: string;
+  tenantId: string | null;
+  profile: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+  poolId: string | null;
+  migratedFromId: string | null;
+  externalId: string;
+  passwordHash: string | null;
+  migratedAt: Date | null;
+}
+
+/** Inserts an ACTIVE user unless the email is taken (concurrent first sign-ins race on its unique index); true if this one won. */
+export async function insertUserUnlessTaken(em: EntityManager, user: NewUserRow): Promise<boolean> {
+  const inserted = await em.getConnection().execute<{ id: string }[]>(
+    `insert into users (id, email, status, tenant_id, profile, metadata, pool_id, migrated_from_id, external_id, password_hash, migrated_at, created_at, updated_at)
+     values (?, ?, 'ACTIVE', ?, ?, ?, ?, ?, ?, ?, ?, now(), now()) on conflict (email) do nothing returning id`,
+    [
+      user.id,
+      user.email,
+      user.tenantId,
+      JSON.stringify(user.profile),
+      JSON.stringify(user.metadata),
+      user.poolId,
+      user.migratedFromId,
+      user.externalId,
+      user.passwordHash,
+      user.migratedAt,
+    ],
+  );
+  return inserted.length > 0;
+}
+
+/** Sets the user's tenant to the one `tenantInsert` (an insert into tenants `returning id`) creates, in the same statement. */
+export async function assignNewTenant(em: EntityManager, userId: string, tenantInsert: Statement): Promise<void> {
+  await em
+    .getConnection()
+    .execute(`with t as (${tenantInsert.sql}) update users set tenant_id = (select id from t) where id = ?`, [...tenantInsert.params, userId]);
+}
+
+export async function linkRoles(em: EntityManager, userId: string, roleIds: readonly string[]): Promise<void> {
+  if (roleIds.length === 0) return;
+  await em.getConnection().execute(
+    `insert into user_roles (user_id, role_id) values ${roleIds.map(() => '(?, ?)').join(', ')} on conflict do nothing`,
+    roleIds.flatMap((roleId) => [userId, roleId]),
+  );
+}
+
+/** The user of this email as the database has it now (a racer's row too), pool, roles and tenant populated. */
+export const reloadUserByEmail = (em: EntityManager, email: string): Promise<User> =>
+  em.findOneOrFail(User, { email }, { populate: SIGN_IN_POPULATE, refresh: true });
+
+// ---------------------------------------------------------------------------------------------------
+// Bulk import: on a `pg` client or pool directly (a million rows never go through the unit of work).
+
+/** One user to import: ids of tenant, pool and roles must already exist. */
+export interface BulkUser {
+  email: string;
+  status?: UserStatus;
+  tenantId?: string | null;
+  profile?: Record<string, unknown>;
+  metadata?: Record<string, unknown>;
+  poolId?: string | null;
+  externalId?: string | null;
+  passwordHash?: string | null;
+  roleIds?: readonly string[];
+}
+
+export interface BulkResult {
+  /** Users written; the rest had an email already taken (by an existing user or earlier in the input). */
+  inserted: number;
+  skipped: number;
+  /** user_roles rows written for the inserted users. */
+  roleLinks: number;
+}
+
+/** A pg Pool, a Client or a checked-out PoolClient: one statement per batch needs no dedicated client. */
+export type Queryable = Pick<pg.ClientBase, 'query'>;
+
+export const BULK_BATCH_SIZE = 5000;
+
+/*
+ * Why not the ORM: a million entities through the unit of work cost minutes of JS and a statement
+ * per few rows. Here each batch is ONE parameterised statement whose arrays unnest into rows: the
+ * users insert and the user_roles insert are CTEs of the same statement, so a batch is atomic (its
+ * own implicit transaction, or the caller's when it passes a client inside one) and roles are linked
+ * only to users actually inserted (`on conflict (email) do nothing` skips taken emails).
+ * Other unique violations (pool_id + external_id) fail the batch, as a bad import should.
+ */
+const BULK_STATEMENT = `
+with input as (
+  select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::jsonb[], $7::uuid[], $8::text[], $9::text[])
+    as t(id, email, status, tenant_id, profile, metadata, pool_id, external_id, password_hash)
+), inserted as (
+  insert into users (id, email, status, tenant_id, profile, metadata, pool_id, external_id, password_hash, created_at, updated_at)
+  select id, email, status, tenant_id, profile, metadata, pool_id, external_id, password_hash, now(), now() from input
+  on conflict (email) do nothing
+  returning id
+), linked as (
+  insert into user_roles (user_id, role_id)
+  select l.user_id, l.role_id from unnest($10::uuid[], $11::uuid[]) as l(user_id, role_id) join inserted i on i.id = l.user_id
+  on conflict do nothing
+  returning 1
+)
+select (select count(*) from inserted)::int as users, (select count(*) from linked)::int as roles`;
+
+async function insertBatch(db: Queryable, users: readonly BulkUser[]): Promise<BulkResult> {
+  const ids = users.map(() => newId());
+  const links = users.flatMap((user, i) => [...new Set(user.roleIds ?? [])].map((roleId) => [ids[i]!, roleId] as const));
+  const params = [
+    ids,
+    users.map((user) => normaliseEmail(user.email)),
+    users.map((user) => user.status ?? 'ACTIVE'),
+    users.map((user) => user.tenantId ?? null),
+    users.map((user) => JSON.stringify(user.profile ?? {})),
+    users.map((user) => JSON.stringify(user.metadata ?? {})),
+    users.map((user) => user.poolId ?? null),
+    users.map((user) => user.externalId ?? null),
+    users.map((user) => user.passwordHash ?? null),
+    links.map(([userId]) => userId),
+    links.map(([, roleId]) => roleId),
+  ];
+  const { rows } = await db.query<{ users: number; roles: number }>(BULK_STATEMENT, params);
+  const inserted = rows[0]?.users ?? 0;
+  return { inserted, skipped: users.length - inserted, roleLinks: rows[0]?.roles ?? 0 };
+}
+
+/** Inserts users (and their role links) in batches of `batchSize`, each batch one atomic statement. */
+export async function bulkInsertUsers(db: Queryable, users: readonly BulkUser[], batchSize = BULK_BATCH_SIZE): Promise<BulkResult> {
+  const total: BulkResult = { inserted: 0, skipped: 0, roleLinks: 0 };
+  for (let start = 0; start < users.length; start += batchSize) {
+    const result = await insertBatch(db, users.slice(start, start + batchSize));
+    total.inserted += result.inserted;
+    total.skipped += result.skipped;
+    total.roleLinks += result.roleLinks;
+  }
+  return total;
+}
