@@ -68,7 +68,7 @@ describe('creating users', () => {
       capabilities: { password: true, oneTimeCode: true, sso: true, sms: true, editable: true },
     });
     const [row] = await server.sql<{ password_hash: string }>('select password_hash from users where id = ?', [user.id]);
-    expect(row!.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
+    expect(row!.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
     expect(JSON.stringify(ok(await server.gql(`{ user(id: "${user.id}") { ${USER_FIELDS} } }`)))).not.toContain('argon2');
   });
 

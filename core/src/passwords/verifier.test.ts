@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import argon2 from 'argon2';
+import { hash as argon2Hash } from '@node-rs/argon2';
 import bcrypt from 'bcryptjs';
 import { describe, expect, it } from 'vitest';
 import { ARGON2ID_OPTIONS } from './argon2id.js';
@@ -17,11 +17,23 @@ describe('verifyPassword', () => {
   });
 
   it('verifies an argon2 hash with older parameters and asks for a rehash only when it matches', async () => {
-    const weaker = await argon2.hash(password, { ...ARGON2ID_OPTIONS, memoryCost: 4096, timeCost: 3 });
+    const weaker = await argon2Hash(password, { ...ARGON2ID_OPTIONS, memoryCost: 4096, timeCost: 3 });
     expect(await verifyPassword(weaker, password)).toEqual({ ok: true, needsRehash: true });
     expect(await verifyPassword(weaker, 'wrong')).toEqual({ ok: false, needsRehash: false });
-    const argon2i = await argon2.hash(password, { ...ARGON2ID_OPTIONS, type: argon2.argon2i });
+    const argon2i = await argon2Hash(password, { ...ARGON2ID_OPTIONS, algorithm: 1 });
     expect(await verifyPassword(argon2i, password)).toEqual({ ok: true, needsRehash: true });
+  });
+
+  // Made once by the `argon2` package (0.45, the library before @node-rs/argon2), whose PHC strings order
+  // the parameters m, p, t: every hash stored before the move must keep verifying, and today's parameters
+  // must not be rehashed for their order alone.
+  it.each([
+    ['argon2id, OWASP parameters', '$argon2id$v=19$m=19456,p=1,t=2$i34INCTm5b+lb7nIQuBZoA$kFQAUsnk0CtsYl9gPu3TukRsePaTi1t+rgs3vd0O4Lw', false],
+    ['argon2id, weaker parameters', '$argon2id$v=19$m=4096,p=1,t=3$b0eeccG2eJm4OVQD8cKyPQ$LpzFpeEiFrFijMsmrwbCDYOseh4zThL52KVNkcGlyEc', true],
+    ['argon2i', '$argon2i$v=19$m=19456,p=1,t=2$UZoHFkli2xxeG6W8xt65yw$Lc73fpFQsApHgVoRZdMZmvV+yZHNX9v8loHISw/VU34', true],
+  ])('verifies a hash the argon2 package made (%s)', async (_label, stored, needsRehash) => {
+    expect(await verifyPassword(stored, password)).toEqual({ ok: true, needsRehash });
+    expect(await verifyPassword(stored, 'wrong')).toEqual({ ok: false, needsRehash: false });
   });
 
   it('fails a malformed argon2 hash without throwing', async () => {

@@ -1,6 +1,7 @@
 import bcrypt from 'bcryptjs';
-import { ARGON2ID_OPTIONS, hashPassword, verifyArgon2 } from './argon2id.js';
+import { hashPassword, isCurrentArgon2id, verifyArgon2 } from './argon2id.js';
 import { isFirebaseScryptHash, verifyFirebaseScrypt } from './firebase-scrypt.js';
+import { inHashSlot } from './hash-slots.js';
 
 export interface Verification {
   ok: boolean;
@@ -15,16 +16,14 @@ export interface Verification {
 export async function verifyPassword(hash: string, password: string): Promise<Verification> {
   if (hash.startsWith('$argon2')) {
     const ok = await verifyArgon2(hash, password);
-    return { ok, needsRehash: ok && !hash.startsWith(CURRENT_ARGON2_PREFIX) };
+    return { ok, needsRehash: ok && !isCurrentArgon2id(hash) };
   }
   if (/^\$2[aby]\$\d\d\$/.test(hash)) {
     return { ok: await bcrypt.compare(password, hash).catch(() => false), needsRehash: true };
   }
-  if (isFirebaseScryptHash(hash)) return { ok: await verifyFirebaseScrypt(hash, password), needsRehash: true };
+  if (isFirebaseScryptHash(hash)) return { ok: await inHashSlot(() => verifyFirebaseScrypt(hash, password)), needsRehash: true };
   return { ok: false, needsRehash: false };
 }
-
-const CURRENT_ARGON2_PREFIX = `$argon2id$v=19$m=${ARGON2ID_OPTIONS.memoryCost},p=${ARGON2ID_OPTIONS.parallelism},t=${ARGON2ID_OPTIONS.timeCost}$`;
 
 /** A real hash of a random password, verified when there is no user, so that misses cost what hits cost. */
 let dummy: Promise<string> | undefined;
