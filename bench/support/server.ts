@@ -1,9 +1,11 @@
-import { fork, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import type { SignInTiming } from '../../core/src/sign-in/timings.js';
+import { forkBenchProcess, nextMessage } from './ipc.js';
 
 export interface ServerProcess {
   url: string;
+  /** For the CPU and memory the process uses (/proc/<pid>). */
+  pid: number;
   adminKey: string;
   /** The server's own timings of the sign-ins since the last call (node:diagnostics_channel `tributary:sign-in`). */
   signInTimings(): Promise<SignInTiming[]>;
@@ -15,25 +17,12 @@ export interface ServerProcess {
  * `module-url#export`. Keeps the load generator's own cost out of the server's event loop.
  */
 export async function startServerProcess(databaseUrl: string, sources: string[] = []): Promise<ServerProcess> {
-  const child: ChildProcess = fork(new URL('./server-process.ts', import.meta.url).pathname, [], {
-    execArgv: ['--no-node-snapshot', '--import', 'tsx'],
-    env: { ...process.env, BENCH_SERVER_DATABASE_URL: databaseUrl, BENCH_SERVER_SOURCES: sources.join(',') },
-  });
-  const next = <T>(type: string) =>
-    new Promise<T>((resolve, reject) => {
-      const onMessage = (message: { type: string }) => {
-        if (message.type !== type) return;
-        child.off('exit', onExit);
-        child.off('message', onMessage);
-        resolve(message as T);
-      };
-      const onExit = (code: number | null) => reject(new Error(`the benchmark's server process exited (code ${code})`));
-      child.on('message', onMessage);
-      child.once('exit', onExit);
-    });
+  const child = forkBenchProcess('./server-process.ts', { BENCH_SERVER_DATABASE_URL: databaseUrl, BENCH_SERVER_SOURCES: sources.join(',') });
+  const next = <T>(type: string) => nextMessage<T>(child, type);
   const { url, adminKey } = await next<{ url: string; adminKey: string }>('ready');
   return {
     url,
+    pid: child.pid!,
     adminKey,
     async signInTimings() {
       const reply = next<{ timings: SignInTiming[] }>('timings');

@@ -1,0 +1,254 @@
+// `pnpm bench saturation`: throughput at saturation. The server, the directory peers and, for every run, the load
+// generator (autocannon) are processes of their own; c = 1, 2, 4, 8, 16 connections for local sign-ins, sign-ins
+// of users migrated by JIT, sign-ins of a pool that syncs attributes, and refresh-token grants (each connection
+// rotating its own chain). Prints, per run: answers per second, p50/p99, errors and non-2xx, and the CPU per request
+// of the server, of PostgreSQL (the backends serving the server's database, from /proc) and of the load generator;
+// the server's resident memory idle and under load; the argon2id limit of this machine measured in the same run
+// with the same library (as many concurrent verifies as cores), and local sign-ins/s ÷ that limit.
+// Targets: local sign-in ≥ 0.8 × the limit at c = 8; refresh ≥ 500 grants/s per vCPU; RSS ≤ 250 MB idle, ≤ 400 MB
+// under load. Not a test: it runs only when asked.
+//
+// Env: BENCH_DATABASE_URL / DATABASE_URL (a server that may create databases; default postgres://postgres@127.0.0.1:5432/postgres),
+// BENCH_SECONDS (5 per run), BENCH_WARMUP_SECONDS (1 per scenario), BENCH_CONCURRENCIES (1,2,4,8,16), BENCH_USERS (64 per scenario).
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { hashPassword, verifyArgon2 } from '../core/src/passwords/argon2id.js';
+import { directorySource } from '../test/fixtures/directory-source.js';
+import { connectClient, createDatabase } from '../test/support/databases.js';
+import { gql, machineLine } from './support/app.js';
+import { runLoad, type LoadResult, type LoadSpec } from './support/load.js';
+import { startPeerProcess, type PeerProcess } from './support/peers.js';
+import { cpuMs, rssMb } from './support/proc.js';
+import { jsonPoster, startServerProcess, type ServerProcess } from './support/server.js';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 1);
+const CONCURRENCIES = (process.env.BENCH_CONCURRENCIES ?? '1,2,4,8,16').split(',').map(Number);
+const USERS = Number(process.env.BENCH_USERS ?? 64);
+const CORES = availableParallelism();
+const PASSWORD = 'Bench-passw0rd!';
+const TARGETS = { localRatioAt8: 0.8, refreshPerVcpu: 500, idleRssMb: 250, loadRssMb: 400 };
+
+const CREATE_POOL = 'mutation($input: CreateUserPoolInput!) { createUserPool(input: $input) { id } }';
+const TEST_POOL = 'mutation($id: ID!) { testUserPoolConnection(id: $id) { ok message } }';
+const CREATE_USER = 'mutation($input: CreateUserInput!) { createUser(input: $input) { id } }';
+
+/** The machine's argon2id capacity: verifies per second with one verify in flight per core, in this process. */
+async function argon2Limit(seconds = 3): Promise<number> {
+  const hash = await hashPassword(PASSWORD);
+  let count = 0;
+  const started = performance.now();
+  const worker = async () => {
+    while (performance.now() - started < seconds * 1000) {
+      if (!(await verifyArgon2(hash, PASSWORD))) throw new Error('argon2 verify refused the right password');
+      count++;
+    }
+  };
+  await Promise.all(Array.from({ length: CORES }, worker));
+  return count / ((performance.now() - started) / 1000);
+}
+
+/** In parallel, at most `width` at a time. */
+async function each<T>(items: T[], width: number, work: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < items.length) await work(items[next++]!);
+    }),
+  );
+}
+
+interface Row {
+  scenario: string;
+  c: number;
+  load: LoadResult;
+  server: number;
+  /** null when PostgreSQL's processes are not visible in this /proc (another host or container). */
+  postgres: number | null;
+  peer: number | null;
+  peakRss: number;
+}
+
+async function main(): Promise<void> {
+  console.log(machineLine());
+  const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const database = await createDatabase(adminUrl, 'trb_bench');
+  let server: ServerProcess | undefined;
+  let peers: PeerProcess | undefined;
+  let monitor: Awaited<ReturnType<typeof connectClient>> | undefined;
+  try {
+    peers = await startPeerProcess(['jit', 'sync']);
+    server = await startServerProcess(database.url, [`${new URL('../test/fixtures/directory-source.ts', import.meta.url).href}#directorySource`]);
+    const rssAtStart = rssMb(server.pid);
+    const { url, adminKey } = server;
+    const admin = <T>(query: string, variables: Record<string, unknown>) => gql<T>(url, adminKey, query, variables);
+    const post = jsonPoster(url, 4);
+    const signIn = async (email: string) => {
+      const response = await post('/auth/sign-in', { email, password: PASSWORD });
+      if (response.status !== 200) throw new Error(`sign-in of ${email}: HTTP ${response.status} ${response.body.slice(0, 300)}`);
+      return JSON.parse(response.body) as { refresh_token: string };
+    };
+
+    // The JIT pool comes first in sign-in order; the synced pool's users are unknown to it.
+    const createPool = async (name: string, config: Record<string, unknown>, settings: Record<string, unknown>) => {
+      const input = { name, type: 'EXTERNAL', source: directorySource.key, config, settings };
+      const { id } = (await admin<{ createUserPool: { id: string } }>(CREATE_POOL, { input })).createUserPool;
+      const test = (await admin<{ testUserPoolConnection: { ok: boolean; message: string } }>(TEST_POOL, { id })).testUserPoolConnection;
+      if (!test.ok) throw new Error(`pool ${name}: connection test failed: ${test.message}`);
+    };
+    await createPool('Legacy (JIT)', peers.configs.jit!, { jitMigration: true });
+    await createPool('Legacy (sync)', peers.configs.sync!, { syncUserAttributes: true });
+
+    const emails = (prefix: string) => Array.from({ length: USERS }, (_, i) => `${prefix}-${i}@bench.test`);
+    const local = emails('local');
+    const migrated = emails('migrated');
+    const synced = emails('synced');
+    await each(local, 4, (email) => admin(CREATE_USER, { input: { email, password: PASSWORD } }));
+    await peers.addUsers(
+      'jit',
+      migrated.map((email, i) => ({ email, password: PASSWORD, name: `Migrated ${i}` })),
+    );
+    await peers.addUsers(
+      'sync',
+      synced.map((email, i) => ({ email, password: PASSWORD, name: `Synced ${i}`, roles: ['member'] })),
+    );
+    // The first sign-in migrates a JIT user and creates a synced one: the runs measure the sign-ins after.
+    await each([...migrated, ...synced], 4, signIn);
+    const rssIdle = rssMb(server.pid);
+    console.log(
+      `seeded: ${USERS} users per scenario (local, migrated by JIT, synced); server RSS ${rssAtStart.toFixed(0)} MB at start, ${rssIdle.toFixed(0)} MB idle after seeding`,
+    );
+
+    monitor = await connectClient(database.url);
+    const backends = async (): Promise<number[]> =>
+      (await monitor!.query<{ pid: number }>('select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()')).rows.map(
+        (row) => row.pid,
+      );
+
+    const limitBefore = await argon2Limit();
+    console.log(`argon2id limit (OWASP: 19 MiB, t=2, p=1; @node-rs/argon2, ${CORES} concurrent verifies): ${limitBefore.toFixed(1)} verifies/s`);
+
+    // A chain per connection: a fresh sign-in's refresh token each.
+    let nextChain = 0;
+    const chains = async (count: number) => {
+      const tokens: string[] = [];
+      for (let i = 0; i < count; i++) tokens.push((await signIn(local[nextChain++ % USERS]!)).refresh_token);
+      return tokens;
+    };
+    const scenarios: Array<{ name: string; spec: (c: number) => Promise<Omit<LoadSpec, 'url' | 'connections' | 'seconds'>>; peer: boolean }> = [
+      { name: 'local sign-in', spec: async () => ({ kind: 'sign-in', emails: local, password: PASSWORD }), peer: false },
+      { name: 'migrated sign-in', spec: async () => ({ kind: 'sign-in', emails: migrated, password: PASSWORD }), peer: false },
+      { name: 'synced sign-in', spec: async () => ({ kind: 'sign-in', emails: synced, password: PASSWORD }), peer: true },
+      { name: 'refresh grant', spec: async (c) => ({ kind: 'refresh', tokens: await chains(c) }), peer: false },
+    ];
+
+    const run = async (scenario: (typeof scenarios)[number], c: number, seconds: number): Promise<Row> => {
+      const spec = { url, connections: c, seconds, ...(await scenario.spec(c)) } as LoadSpec;
+      const pidsBefore = await backends();
+      let start = { server: 0, peer: 0, postgres: new Map<number, number>() };
+      let peakRss = 0;
+      const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb(server!.pid))), 200);
+      try {
+        const load = await runLoad(spec, () => {
+          start = { server: cpuMs(server!.pid), peer: cpuMs(peers!.pid), postgres: new Map(pidsBefore.map((pid) => [pid, cpuMs(pid)])) };
+        });
+        const serverCpu = cpuMs(server!.pid) - start.server;
+        const peerCpu = cpuMs(peers!.pid) - start.peer;
+        // A backend that started during the run counts whole; one that ended during it is lost (rare: the pool keeps them).
+        const pidsAfter = await backends();
+        const visible = pidsAfter.some((pid) => existsSync(`/proc/${pid}`));
+        const postgresCpu = pidsAfter.reduce((sum, pid) => sum + cpuMs(pid) - (start.postgres.get(pid) ?? 0), 0);
+        const answers = Math.max(1, load.ok + load.non2xx);
+        peakRss = Math.max(peakRss, rssMb(server!.pid));
+        return {
+          scenario: scenario.name,
+          c,
+          load,
+          server: serverCpu / answers,
+          postgres: visible ? postgresCpu / answers : null,
+          peer: scenario.peer ? peerCpu / answers : null,
+          peakRss,
+        };
+      } finally {
+        clearInterval(sampler);
+      }
+    };
+
+    const rows: Row[] = [];
+    for (const scenario of scenarios) {
+      await run(scenario, 4, WARMUP_SECONDS);
+      for (const c of CONCURRENCIES) {
+        const row = await run(scenario, c, SECONDS);
+        rows.push(row);
+        console.log(`  ${scenario.name} c=${c}: ${(row.load.ok / row.load.seconds).toFixed(1)}/s`);
+      }
+    }
+    const limitAfter = await argon2Limit();
+    const limit = (limitBefore + limitAfter) / 2;
+
+    const fixed = (value: number | null, digits = 2) => (value === null ? 'n/a' : value.toFixed(digits));
+    const table = [
+      [
+        'scenario',
+        'c',
+        'answers/s',
+        'p50 ms',
+        'p99 ms',
+        'errors',
+        'non-2xx',
+        'server ms/req',
+        'postgres ms/req',
+        'loadgen ms/req',
+        'peer ms/req',
+        'server RSS MB',
+      ],
+      ...rows.map((r) => [
+        r.scenario,
+        String(r.c),
+        (r.load.ok / r.load.seconds).toFixed(1),
+        r.load.p50.toFixed(1),
+        r.load.p99.toFixed(1),
+        String(r.load.errors),
+        String(r.load.non2xx),
+        fixed(r.server),
+        fixed(r.postgres),
+        fixed(r.load.cpuMs / Math.max(1, r.load.ok + r.load.non2xx)),
+        fixed(r.peer),
+        r.peakRss.toFixed(0),
+      ]),
+    ];
+    const widths = table[0]!.map((_, i) => Math.max(...table.map((cells) => cells[i]!.length)));
+    console.log(`\n${SECONDS} s per run, keep-alive, after a ${WARMUP_SECONDS} s warm-up per scenario; CPU per answered request, from /proc`);
+    for (const cells of table) console.log(cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  '));
+
+    const rate = (scenario: string, c: number) => {
+      const row = rows.find((r) => r.scenario === scenario && r.c === c);
+      return row ? row.load.ok / row.load.seconds : NaN;
+    };
+    const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
+    console.log(`\nargon2id limit: ${limit.toFixed(1)} verifies/s (before the runs ${limitBefore.toFixed(1)}, after ${limitAfter.toFixed(1)})`);
+    for (const scenario of ['local sign-in', 'migrated sign-in', 'synced sign-in'])
+      console.log(`${scenario}s/s ÷ limit: ${CONCURRENCIES.map((c) => `c=${c} ${(rate(scenario, c) / limit).toFixed(2)}`).join(', ')}`);
+    const localAt8 = rate('local sign-in', 8) / limit;
+    console.log(`target local sign-in at c=8 ≥ ${TARGETS.localRatioAt8} × limit: ${localAt8.toFixed(2)} × (${verdict(localAt8 >= TARGETS.localRatioAt8)})`);
+    const refreshRows = rows.filter((r) => r.scenario === 'refresh grant');
+    const bestRefresh = Math.max(...refreshRows.map((r) => r.load.ok / r.load.seconds));
+    const perVcpu = bestRefresh / CORES;
+    const serverCpuPerGrant = Math.min(...refreshRows.map((r) => r.server));
+    console.log(
+      `target refresh ≥ ${TARGETS.refreshPerVcpu} grants/s per vCPU: ${perVcpu.toFixed(0)} (best ${bestRefresh.toFixed(0)}/s on ${CORES} vCPUs shared by server, PostgreSQL and load generator; ` +
+        `${(1000 / serverCpuPerGrant).toFixed(0)} grants per server CPU-second) (${verdict(perVcpu >= TARGETS.refreshPerVcpu)})`,
+    );
+    const peak = Math.max(...rows.map((r) => r.peakRss));
+    console.log(`target server RSS ≤ ${TARGETS.idleRssMb} MB idle: ${rssIdle.toFixed(0)} MB (${verdict(rssIdle <= TARGETS.idleRssMb)})`);
+    console.log(`target server RSS ≤ ${TARGETS.loadRssMb} MB under load: peak ${peak.toFixed(0)} MB (${verdict(peak <= TARGETS.loadRssMb)})`);
+  } finally {
+    await monitor?.end();
+    await server?.close();
+    await peers?.close();
+    await database.drop();
+  }
+}
+
+await main();
