@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { conflict, notFound } from '../errors.js';
+import { conflict, notFound } from '../errors/index.js';
 import { hashOpaqueToken, newOpaqueToken } from '../secrets/opaque-token.js';
 import { AdminKey } from './admin-key.entity.js';
 import { findActiveKeyTouching, isActiveKey, revokeUnlessLast } from './admin-key.repository.js';

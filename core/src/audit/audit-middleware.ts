@@ -1,5 +1,5 @@
 import type { MiddlewareFn } from 'type-graphql';
-import { AppError } from '../errors.js';
+import { AppError } from '../errors/index.js';
 import type { GraphQLContext } from '../graphql/context.js';
 import { errorCode } from '../graphql/errors.js';
 

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Statement } from '../db/statements.js';
-import { badInput } from '../errors.js';
+import { badInput } from '../errors/index.js';
 import { uuid } from '../graphql/inputs.js';
 import type { Logger } from '../logger.js';
 import {

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { InvalidGrant } from '../tokens/token.service.js';
+import { InvalidGrant } from '../errors/index.js';
 import { hashOpaqueToken, newOpaqueToken, sha256 } from '../secrets/opaque-token.js';
 import { insertAuthorizationCode, spendAuthorizationCode } from './authorization-code.repository.js';
 

@@ -2,7 +2,7 @@ import type { Identity } from '@tributary/plugin-kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { UserPool } from '../pools/pool.entity.js';
 import type { SignInPrehooks } from '../prehooks/sign-in-hooks.js';
-import { SignInError } from '../sign-in/errors.js';
+import { AccessDenied } from '../errors/index.js';
 import { provisionUser, syncUser } from '../sign-in/provisioning.js';
 import type { User } from '../users/user.entity.js';
 import { userWithRelations } from '../users/user.repository.js';
@@ -30,19 +30,15 @@ export async function federatedUser(em: EntityManager, pool: UserPool, identity:
   const existing = await userWithRelations(em, { email });
   if (existing) {
     if (!pool.settings.linkExistingUsers) {
-      throw Object.assign(new SignInError('access_denied', 'an account with this email already exists'), {
-        details: { reason: 'linking disabled for this pool' },
-      });
+      throw new AccessDenied('an account with this email already exists', { details: { reason: 'linking disabled for this pool' } });
     }
     if (!identity.emailVerified) {
-      throw Object.assign(new SignInError('access_denied', 'an account with this email already exists'), {
-        details: { reason: 'the IdP did not verify the email' },
-      });
+      throw new AccessDenied('an account with this email already exists', { details: { reason: 'the IdP did not verify the email' } });
     }
     await linkIdentity(em, pool.id, identity.externalId, existing.id);
     return { user: existing, details: { linked: true } };
   }
   const { user, unknownRoles, created } = await provisionUser(em, pool, identity, email, null, (draft) => hooks.beforeUserCreate(draft, pool));
-  if (user.pool?.id !== pool.id) throw new SignInError('access_denied', 'an account with this email already exists');
+  if (user.pool?.id !== pool.id) throw new AccessDenied('an account with this email already exists');
   return { user, details: { created, unknownRoles, firstSignIn: created } };
 }

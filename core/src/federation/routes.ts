@@ -9,7 +9,8 @@ import { findPool, getPool } from '../pools/pool.repository.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import { SignInPrehooks } from '../prehooks/sign-in-hooks.js';
 import type { PrehookRunner } from '../prehooks/runner.js';
-import { SignInError } from '../sign-in/errors.js';
+import { AccessDenied, ApiError, InvalidRequest, TemporarilyUnavailable } from '../errors/index.js';
+import { redirectErrorsTo } from '../http/error-handler.js';
 import { nonSingleParam } from '../http/single-params.js';
 import { touchLastSignIn } from '../users/user.repository.js';
 import { normaliseEmail } from '../users/user.service.js';
@@ -38,43 +39,30 @@ const text = (value: unknown, max = 512): string | null => (typeof value === 'st
 /** An S256 challenge is the base64url SHA-256 of the verifier: exactly 43 characters (RFC 7636 §4.2). */
 const S256_CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
 
-/** No trusted place to send the user back to: answer here, never redirect (no open redirect). */
-function refuse(res: Response, description: string): void {
-  res.status(400).set('Cache-Control', 'no-store').json({ error: 'invalid_request', error_description: description });
-}
-
-/** Back to the app's registered redirect URI with an OAuth error. */
-function redirectError(res: Response, redirectUri: string, state: string | null, error: string, description: string): void {
-  const target = new URL(redirectUri);
-  target.searchParams.set('error', error);
-  target.searchParams.set('error_description', description);
-  if (state) target.searchParams.set('state', state);
-  res.redirect(302, target.toString());
-}
-
 /** IdP federation (DESIGN §4): start at the IdP, come back to one callback, hand the app a one-time code. */
 export function federationRouter(orm: Orm, deps: FederationDeps): express.Router {
   const router = express.Router();
 
   router.get('/auth/federation/:poolId/start', async (req: Request, res: Response) => {
     const repeated = nonSingleParam(req.query);
-    if (repeated) return refuse(res, `${repeated}: must be given once`);
+    // Until the redirect URI is known to be registered, errors are answered here, never redirected (no open redirect).
+    if (repeated) throw new InvalidRequest(`${repeated}: must be given once`);
     const redirectUri = text(req.query.redirect_uri, 2048);
-    if (!redirectUri || !deps.redirectUris.includes(redirectUri)) return refuse(res, 'redirect_uri is missing or not registered with Tributary');
+    if (!redirectUri || !deps.redirectUris.includes(redirectUri)) throw new InvalidRequest('redirect_uri is missing or not registered with Tributary');
     const appState = text(req.query.state);
+    redirectErrorsTo(res, { redirectUri, state: appState });
     const { code_challenge: challenge = null, code_challenge_method: method } = req.query as Record<string, string | undefined>;
     if (challenge === null && method === undefined) {
-      if (!deps.allowCodeFlowWithoutPkce) return redirectError(res, redirectUri, appState, 'invalid_request', 'code_challenge is required (PKCE, S256)');
+      if (!deps.allowCodeFlowWithoutPkce) throw new InvalidRequest('code_challenge is required (PKCE, S256)');
     } else if (method !== 'S256') {
-      return redirectError(res, redirectUri, appState, 'invalid_request', 'code_challenge_method must be S256');
+      throw new InvalidRequest('code_challenge_method must be S256');
     } else if (challenge === null || !S256_CHALLENGE.test(challenge)) {
-      return redirectError(res, redirectUri, appState, 'invalid_request', 'code_challenge must be the 43-character base64url SHA-256 of the code_verifier');
+      throw new InvalidRequest('code_challenge must be the 43-character base64url SHA-256 of the code_verifier');
     }
     const poolId = String(req.params.poolId);
     const em = orm.em.fork();
     const pool = UUID.test(poolId) ? await findPool(em, poolId) : null;
-    if (!pool || pool.type !== 'IDP_FEDERATION' || !pool.enabled)
-      return redirectError(res, redirectUri, appState, 'invalid_request', 'unknown or disabled identity pool');
+    if (!pool || pool.type !== 'IDP_FEDERATION' || !pool.enabled) throw new InvalidRequest('unknown or disabled identity pool');
     const state = random();
     const nonce = random();
     const verifier = random();
@@ -94,7 +82,7 @@ export function federationRouter(orm: Orm, deps: FederationDeps): express.Router
       res.redirect(302, url.toString());
     } catch (error) {
       deps.logger.warn({ pool: pool.id, err: error }, 'could not start a federated sign-in');
-      redirectError(res, redirectUri, appState, 'temporarily_unavailable', 'the identity provider cannot be reached; try again later');
+      throw new TemporarilyUnavailable('the identity provider cannot be reached; try again later', { cause: error });
     }
   });
 
@@ -104,14 +92,15 @@ export function federationRouter(orm: Orm, deps: FederationDeps): express.Router
     const state = text(req.query.state) ?? '';
     // Single use: the first callback with this state claims the flow; a replay or a late one finds nothing.
     const flow = await claimFlow(em, state);
-    if (!flow) return refuse(res, 'unknown, expired or already used sign-in attempt; start again from the app');
+    if (!flow) throw new InvalidRequest('unknown, expired or already used sign-in attempt; start again from the app');
     const appRedirect = flow.appRedirectUri;
+    redirectErrorsTo(res, { redirectUri: appRedirect, state: flow.appState });
     const pool = await getPool(em, flow.poolId);
     const record = (outcome: string, details: Record<string, unknown>, userId?: string) =>
       audit.record({ actor: userId ? `user:${userId}` : 'anonymous', action: 'federated-sign-in', target: pool.id, outcome, details });
     if (req.query.error) {
       await record('idp_error', { error: text(req.query.error, 64) });
-      return redirectError(res, appRedirect, flow.appState, 'access_denied', 'the identity provider did not sign the user in');
+      throw new AccessDenied('the identity provider did not sign the user in');
     }
     try {
       const connection = (await deps.connector.connect(pool)) as FederationConnection;
@@ -125,7 +114,7 @@ export function federationRouter(orm: Orm, deps: FederationDeps): express.Router
       const hooks = new SignInPrehooks(deps.prehooks, em, req.ip ?? '');
       await hooks.beforeSignIn(normaliseEmail(identity.email), null);
       const { user, details } = await federatedUser(em, pool, identity, hooks);
-      if (user.status !== 'ACTIVE') throw new SignInError('access_denied', 'the account is disabled or not activated');
+      if (user.status !== 'ACTIVE') throw new AccessDenied('the account is disabled or not activated');
       await hooks.afterAuthentication(user, pool, details.firstSignIn === true);
       const code = await issueAuthorizationCode(em, {
         userId: user.id,
@@ -141,19 +130,16 @@ export function federationRouter(orm: Orm, deps: FederationDeps): express.Router
       if (flow.appState) target.searchParams.set('state', flow.appState);
       res.redirect(302, target.toString());
     } catch (error) {
-      const unavailable = error instanceof SourceError && error.unavailable;
-      await record(error instanceof SignInError ? error.code : error instanceof SourceError ? error.code : 'error', {
-        reason: error instanceof SignInError || error instanceof SourceError ? error.message : 'unexpected',
-        ...(error as { details?: object }).details,
+      await record(error instanceof ApiError || error instanceof SourceError ? error.code : 'error', {
+        reason: error instanceof ApiError || error instanceof SourceError ? error.message : 'unexpected',
+        ...(error instanceof ApiError ? error.details : {}),
       });
-      if (!(error instanceof SignInError || error instanceof SourceError)) deps.logger.error({ err: error, pool: pool.id }, 'federated sign-in failed');
-      const description =
-        error instanceof SignInError
-          ? error.message
-          : unavailable
-            ? 'the identity provider cannot be reached; try again later'
-            : 'the sign-in could not be completed';
-      redirectError(res, appRedirect, flow.appState, unavailable ? 'temporarily_unavailable' : 'access_denied', description);
+      if (error instanceof ApiError) throw error;
+      if (error instanceof SourceError && error.unavailable) {
+        throw new TemporarilyUnavailable('the identity provider cannot be reached; try again later', { cause: error });
+      }
+      if (!(error instanceof SourceError)) deps.logger.error({ err: error, pool: pool.id }, 'federated sign-in failed');
+      throw new AccessDenied('the sign-in could not be completed', { cause: error });
     }
   });
   return router;

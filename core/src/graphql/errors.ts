@@ -1,10 +1,8 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { AppError } from '../errors.js';
+import { AppError } from '../errors/index.js';
 import type { Logger } from '../logger.js';
-
-const HTTP_STATUS: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403 };
 
 /**
  * The one place that turns errors into GraphQL responses. Domain errors keep their code and
@@ -49,12 +47,3 @@ export function errorCode(error: unknown): string {
   const code = original instanceof GraphQLError ? original.extensions.code : undefined;
   return typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR';
 }
-
-export function statusFor(code: string): number | undefined {
-  return HTTP_STATUS[code];
-}
-
-export const unauthenticated = (): GraphQLError =>
-  new GraphQLError('a valid admin key is required: Authorization: Bearer <key>', {
-    extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
-  });

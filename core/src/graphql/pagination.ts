@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { badInput } from '../errors.js';
+import { badInput } from '../errors/index.js';
 
 export const MAX_PAGE_SIZE = 200;
 

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { AppError } from '../errors.js';
+import { AppError } from '../errors/index.js';
 
 /** An input class that carries its own zod schema: `static readonly schema = z.object({...})`. */
 interface ValidatedInput {

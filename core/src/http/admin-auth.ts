@@ -2,6 +2,7 @@ import type { RequestHandler } from 'express';
 import type { AdminActor } from '../admin-keys/admin-key.service.js';
 import { AdminKeyService } from '../admin-keys/admin-key.service.js';
 import type { Orm } from '../db/orm.js';
+import { AppError } from '../errors/index.js';
 
 /** The admin behind the request, set by adminAuth. */
 export const actorOf = (locals: Record<string, unknown>): AdminActor => locals.actor as AdminActor;
@@ -13,13 +14,7 @@ export function adminAuth(orm: Orm): RequestHandler {
   return async (req, res, next) => {
     const match = BEARER.exec(req.get('authorization') ?? '');
     const actor = match ? await new AdminKeyService(orm.em.fork()).authenticate(match[1]!) : null;
-    if (!actor) {
-      res
-        .status(401)
-        .set('WWW-Authenticate', 'Bearer realm="tributary-admin"')
-        .json({ errors: [{ message: 'a valid admin key is required: Authorization: Bearer <key>', extensions: { code: 'UNAUTHENTICATED' } }] });
-      return;
-    }
+    if (!actor) return next(new AppError('UNAUTHENTICATED', 'a valid admin key is required: Authorization: Bearer <key>'));
     res.locals.actor = actor;
     next();
   };

@@ -1,21 +1,13 @@
 import type { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
-import express, { type ErrorRequestHandler } from 'express';
+import express from 'express';
 import type { Orm } from '../db/orm.js';
 import { createLoaders, type GraphQLContext } from '../graphql/context.js';
 import { MAX_BODY_BYTES } from '../graphql/limits.js';
 import type { Logger } from '../logger.js';
 import { createServices, type AppDeps } from '../services.js';
 import { actorOf, adminAuth } from './admin-auth.js';
-
-const CLIENT_ERRORS: Record<string, string> = {
-  'charset.unsupported': 'unsupported charset',
-  'encoding.unsupported': 'unsupported content-encoding',
-  'parameters.too.many': 'too many parameters',
-  'request.aborted': 'the request was aborted',
-  'request.size.invalid': 'the body does not match its content-length',
-  'stream.encoding.set': 'the body cannot be read',
-};
+import { errorHandler, notFoundHandler } from './error-handler.js';
 
 export interface HttpAppOptions {
   orm: Orm;
@@ -60,22 +52,7 @@ export function createHttpApp({ orm, deps, apollo, logger, routers = [], trustPr
   );
   for (const router of routers) app.use(router);
 
-  app.use((_req, res) => {
-    res.status(404).json({ error: 'not_found' });
-  });
-  // The one express error handler: known client errors keep their status, the rest is a bare 500.
-  const onError: ErrorRequestHandler = (error: { status?: number; type?: string; expose?: boolean }, _req, res, _next) => {
-    if (error.type === 'entity.too.large') return void res.status(413).json({ error: 'request_too_large' });
-    if (error.type === 'entity.parse.failed') return void res.status(400).json({ error: 'invalid_json' });
-    // body-parser's other refusals (charset, content-encoding, too many parameters...) are the client's: a 4xx, never an error log line.
-    if (error.expose && typeof error.status === 'number' && error.status >= 400 && error.status < 500) {
-      return void res
-        .status(error.status)
-        .json({ error: 'invalid_request', error_description: CLIENT_ERRORS[error.type ?? ''] ?? 'the request body cannot be read' });
-    }
-    logger.error({ err: error }, 'unhandled error in an HTTP request');
-    res.status(500).json({ error: 'internal_error' });
-  };
-  app.use(onError);
+  app.use(notFoundHandler);
+  app.use(errorHandler(logger));
   return app;
 }

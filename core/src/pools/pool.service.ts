@@ -1,6 +1,6 @@
 import { validateConfig, type ConnectionTestResult, type PoolSource } from '@tributary/plugin-kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError, badInput, conflict, notFound } from '../errors.js';
+import { AppError, badInput, conflict, notFound } from '../errors/index.js';
 import { newId } from '../ids.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import { Tenant } from '../tenants/tenant.entity.js';

@@ -1,4 +1,4 @@
-import { forbidden } from '../errors.js';
+import { forbidden } from '../errors/index.js';
 import type { UserSnapshot } from './events.js';
 import { PrehookDenied, type PrehookRunner } from './runner.js';
 

@@ -1,5 +1,5 @@
 import type { Sandbox } from '@tributary/sandbox';
-import { badInput } from '../errors.js';
+import { badInput } from '../errors/index.js';
 import type { CodeChecker } from './prehook.service.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { badInput, notFound } from '../errors.js';
+import { badInput, notFound } from '../errors/index.js';
 import type { Change } from './events.js';
 import { Prehook, type FailurePolicy, type PrehookEvent } from './prehook.entity.js';
 import type { PrehookRunRecord } from './run-log.js';

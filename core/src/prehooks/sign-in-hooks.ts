@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { UserPool } from '../pools/pool.entity.js';
-import { SignInError } from '../sign-in/errors.js';
+import { AccessDenied, SourceUnavailable, type ApiError } from '../errors/index.js';
 import type { User } from '../users/user.entity.js';
 import type { Payload, PoolSnapshot, UserSnapshot } from './events.js';
 import type { PrehookEvent } from './prehook.entity.js';
@@ -27,13 +27,11 @@ export const poolSnapshot = (pool: UserPool | null | undefined): PoolSnapshot | 
  * (DENY policy) a fixed sentence; the kind goes to the audit details only. A prehook that never
  * ran (every isolate busy) is a 503: nothing was decided, so it is worth trying again.
  */
-export function toSignInError(denied: PrehookDenied): SignInError {
+export function toSignInError(denied: PrehookDenied): ApiError {
   if (denied.kind === 'unavailable') {
-    const busy = new SignInError('source_unavailable', 'the sign-in could not be completed right now; try again later');
-    return Object.assign(busy, { details: denied.details });
+    return new SourceUnavailable('the sign-in could not be completed right now; try again later', { details: denied.details });
   }
-  const error = new SignInError('access_denied', denied.reason ?? 'the sign-in could not be completed: a sign-in policy check failed; try again later');
-  return Object.assign(error, { details: denied.details });
+  return new AccessDenied(denied.reason ?? 'the sign-in could not be completed: a sign-in policy check failed; try again later', { details: denied.details });
 }
 
 /** The prehook events of a password sign-in (DESIGN §7), in the order the pipeline meets them. */

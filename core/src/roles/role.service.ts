@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { conflict, notFound } from '../errors.js';
+import { conflict, notFound } from '../errors/index.js';
 import { Role } from './role.entity.js';
 
 export interface RoleInput {

@@ -3,11 +3,11 @@ import { z } from 'zod';
 import type { Orm } from '../db/orm.js';
 import { redeemAuthorizationCode } from '../federation/authorization-codes.js';
 import { nonSingleParam } from '../http/single-params.js';
-import { InvalidGrant, type TokenService } from '../tokens/token.service.js';
+import { ApiError, InvalidGrant, InvalidRequest, UnsupportedGrantType } from '../errors/index.js';
+import type { TokenService } from '../tokens/token.service.js';
 import { JWKS_MAX_AGE_S, type SigningKeys } from '../tokens/signing-keys.js';
 import { findUserForSignIn } from '../users/user.repository.js';
 import { SignInPrehooks } from '../prehooks/sign-in-hooks.js';
-import { SignInError } from './errors.js';
 import { SignInService, subjectOf, type SignInDeps } from './sign-in.service.js';
 
 // Control characters (NUL first: PostgreSQL refuses it in text) are never part of an email or a password.
@@ -35,27 +35,18 @@ export function signInRouter(orm: Orm, deps: SignInDeps & { keys: SigningKeys; t
 
   router.post('/auth/sign-in', ...body, async (req: Request, res: Response) => {
     const parsed = SignInBody.safeParse(req.body);
-    if (!parsed.success) return void fail(res, new SignInError('invalid_request', `${parsed.error.issues[0]!.path.join('.') || 'body'}: is required`));
-    try {
-      const tokens = await new SignInService(orm.em.fork(), deps).signIn({ ...parsed.data, ip: req.ip ?? req.socket.remoteAddress ?? 'unknown' });
-      res.set('Cache-Control', 'no-store').json(tokens);
-    } catch (error) {
-      if (!(error instanceof SignInError)) throw error;
-      fail(res, error);
-    }
+    if (!parsed.success) throw new InvalidRequest(`${parsed.error.issues[0]!.path.join('.') || 'body'}: is required`);
+    const tokens = await new SignInService(orm.em.fork(), deps).signIn({ ...parsed.data, ip: req.ip ?? req.socket.remoteAddress ?? 'unknown' });
+    res.set('Cache-Control', 'no-store').json(tokens);
   });
 
   router.post('/auth/token', ...body, async (req: Request, res: Response) => {
     const repeated = nonSingleParam(req.body);
-    if (repeated) return void res.status(400).json({ error: 'invalid_request', error_description: `${repeated}: must be given once, as a string` });
+    if (repeated) throw new InvalidRequest(`${repeated}: must be given once, as a string`);
     const grant = req.body?.grant_type;
-    if (grant !== 'refresh_token' && grant !== 'authorization_code') {
-      return void res.status(400).json({ error: 'unsupported_grant_type', error_description: 'grant_type must be refresh_token or authorization_code' });
-    }
+    if (grant !== 'refresh_token' && grant !== 'authorization_code') throw new UnsupportedGrantType('grant_type must be refresh_token or authorization_code');
     const parsed = (grant === 'refresh_token' ? RefreshBody : CodeBody).safeParse(req.body);
-    if (!parsed.success) {
-      return void res.status(400).json({ error: 'invalid_request', error_description: `${parsed.error.issues[0]!.path.join('.')}: is missing or malformed` });
-    }
+    if (!parsed.success) throw new InvalidRequest(`${parsed.error.issues[0]!.path.join('.')}: is missing or malformed`);
     const em = orm.em.fork();
     try {
       const data = parsed.data as z.infer<typeof RefreshBody> | z.infer<typeof CodeBody>;
@@ -69,9 +60,9 @@ export function signInRouter(orm: Orm, deps: SignInDeps & { keys: SigningKeys; t
       const subject = { ...subjectOf(user, grant.pool, grant.amr), claims };
       res.set('Cache-Control', 'no-store').json(await (rotating ? deps.tokens.rotate(em, rotating, subject) : deps.tokens.issue(em, subject)));
     } catch (error) {
-      if (error instanceof SignInError) return void res.status(400).json({ error: 'invalid_grant', error_description: error.message });
-      if (!(error instanceof InvalidGrant)) throw error;
-      res.status(400).json({ error: 'invalid_grant', error_description: error.message });
+      // At the token endpoint a prehook's refusal is the grant's: the client must start over.
+      if (error instanceof ApiError && !(error instanceof InvalidGrant)) throw new InvalidGrant(error.message, { cause: error });
+      throw error;
     }
   });
 
@@ -79,9 +70,4 @@ export function signInRouter(orm: Orm, deps: SignInDeps & { keys: SigningKeys; t
     res.set('Cache-Control', `public, max-age=${JWKS_MAX_AGE_S}`).json(await deps.keys.jwks());
   });
   return router;
-}
-
-function fail(res: Response, error: SignInError): void {
-  if (error.extra.retryAfterSeconds) res.set('Retry-After', String(error.extra.retryAfterSeconds));
-  res.status(error.status).json({ error: error.code, error_description: error.message });
 }

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AuditLog, type AuditRecord } from '../audit/audit.service.js';
 import { executeTogether } from '../db/statements.js';
+import { AccessDenied, ApiError, InvalidCredentials, SourceUnavailable, TooManyAttempts } from '../errors/index.js';
 import type { Logger } from '../logger.js';
 import { burnDummyVerification, hashPassword, verifyPassword, type Verification } from '../passwords/verifier.js';
 import type { PoolConnector } from '../pools/pool-connector.js';
@@ -13,7 +14,6 @@ import type { TokenService, TokenSet, TokenSubject } from '../tokens/token.servi
 import type { User } from '../users/user.entity.js';
 import { lastSignInStatement, setPasswordHash } from '../users/user.repository.js';
 import { normaliseEmail } from '../users/user.service.js';
-import { invalidCredentials, SignInError } from './errors.js';
 import { migrateUser, provisionUser, syncUser } from './provisioning.js';
 import { authenticateWithPool } from './source-call.js';
 import { FailureFloor } from './failure-floor.js';
@@ -74,7 +74,7 @@ export class SignInService {
     try {
       return await this.attempt(request, started);
     } catch (error) {
-      outcome = error instanceof SignInError ? error.code : 'error';
+      outcome = error instanceof ApiError ? error.code : 'error';
       throw error;
     } finally {
       publishSignInTiming(() => ({ outcome, totalMs: performance.now() - started, hashMs: this.hashMs }));
@@ -88,7 +88,7 @@ export class SignInService {
     const { retryAfter: wait, reservation } = state;
     if (wait > 0) {
       await this.record(email, null, 'too_many_attempts', started, { ip: request.ip });
-      throw new SignInError('too_many_attempts', 'too many failed attempts; try again later', { retryAfterSeconds: wait });
+      throw new TooManyAttempts('too many failed attempts; try again later', { retryAfterSeconds: wait });
     }
     const hooks = new SignInPrehooks(this.deps.prehooks, this.em, request.ip);
     let verified: Verified;
@@ -108,9 +108,8 @@ export class SignInService {
       await hooks.afterAuthentication(verified.user, verified.pool, verified.firstSignIn === true);
       claims = await hooks.beforeTokenIssue(verified.user, verified.pool);
     } catch (error) {
-      const code = error instanceof SignInError ? error.code : 'error';
-      const reason = error instanceof SignInError ? error.extra : {};
-      const event = this.event(email, null, code, started, { ip: request.ip, ...reason, ...(error as { details?: object }).details });
+      const code = error instanceof ApiError ? error.code : 'error';
+      const event = this.event(email, null, code, started, { ip: request.ip, ...(error instanceof ApiError ? error.details : {}) });
       // A wrong password keeps its reserved count; an attempt that said nothing about the password gives the account's back.
       const counters = code === 'invalid_credentials' ? [failureStatement(reservation)] : inconclusiveStatements(reservation);
       try {
@@ -135,10 +134,10 @@ export class SignInService {
   private async local(user: User, password: string, check: Promise<Verification> | undefined): Promise<Verified> {
     if (!check) {
       await this.hashing(burnDummyVerification(password));
-      throw invalidCredentials();
+      throw new InvalidCredentials();
     }
     const { ok, needsRehash } = await check;
-    if (!ok) throw invalidCredentials();
+    if (!ok) throw new InvalidCredentials();
     assertActive(user);
     if (needsRehash) {
       await setPasswordHash(this.em, user.id, await this.hashing(hashPassword(password)));
@@ -152,14 +151,14 @@ export class SignInService {
     // or the answer would tell that the email exists.
     if (!pool.enabled || pool.type !== 'EXTERNAL') {
       await this.hashing(burnDummyVerification(password));
-      throw withDetails(invalidCredentials(), { pool: pool.id, reason: pool.enabled ? 'the user signs in at an identity provider' : 'pool disabled' });
+      throw new InvalidCredentials({ details: { pool: pool.id, reason: pool.enabled ? 'the user signs in at an identity provider' : 'pool disabled' } });
     }
     this.askedSource = true;
     const outcome = await authenticateWithPool(this.deps.connector, pool, { email, password });
     if (outcome.kind === 'unavailable') {
-      throw withDetails(new SignInError('source_unavailable', 'the user’s identity source cannot be reached; try again later'), { pool: pool.id, ...outcome });
+      throw new SourceUnavailable('the user’s identity source cannot be reached; try again later', { details: { pool: pool.id, ...outcome } });
     }
-    if (outcome.kind !== 'accepted') throw withDetails(invalidCredentials(), { pool: pool.id, ...outcome });
+    if (outcome.kind !== 'accepted') throw new InvalidCredentials({ details: { pool: pool.id, ...outcome } });
     assertActive(user);
     let details: Record<string, unknown> = {};
     const migrated = pool.settings.jitMigration;
@@ -183,7 +182,7 @@ export class SignInService {
         skipped.push({ pool: pool.id, code: outcome.code, reason: outcome.reason });
         continue;
       }
-      if (outcome.kind === 'refused') throw withDetails(invalidCredentials(), { pool: pool.id, ...outcome, skipped });
+      if (outcome.kind === 'refused') throw new InvalidCredentials({ details: { pool: pool.id, ...outcome, skipped } });
       if (outcome.kind === 'rejected') continue;
       if (normaliseEmail(outcome.identity.email) !== email) {
         skipped.push({ pool: pool.id, code: 'BAD_RESPONSE', reason: 'the source answered for another email' });
@@ -199,15 +198,15 @@ export class SignInService {
         beforeCreate,
       );
       const owner = user.pool?.id ?? user.migratedFrom?.id;
-      if (owner !== pool.id) throw withDetails(invalidCredentials(), { pool: pool.id, reason: 'the email belongs to another pool' });
+      if (owner !== pool.id) throw new InvalidCredentials({ details: { pool: pool.id, reason: 'the email belongs to another pool' } });
       assertActive(user);
       const migrated = created && pool.settings.jitMigration;
       return { user, via: pool.id, pool, migrated, firstSignIn: created, details: { created, migrated: pool.settings.jitMigration, unknownRoles, skipped } };
     }
     // Nobody accepted: spend what a local check spends, so a miss does not answer faster than a wrong password.
     await this.hashing(burnDummyVerification(password));
-    if (skipped.length) throw withDetails(new SignInError('source_unavailable', 'an identity source cannot be reached; try again later'), { skipped });
-    throw invalidCredentials();
+    if (skipped.length) throw new SourceUnavailable('an identity source cannot be reached; try again later', { details: { skipped } });
+    throw new InvalidCredentials();
   }
 
   private async hashing<T>(work: Promise<T>): Promise<T> {
@@ -235,12 +234,8 @@ export class SignInService {
 }
 
 function assertActive(user: User): void {
-  if (user.status === 'DISABLED') throw new SignInError('access_denied', 'the account is disabled');
-  if (user.status === 'PENDING_ACTIVATION') throw new SignInError('access_denied', 'the account is not activated yet');
-}
-
-function withDetails(error: SignInError, details: Record<string, unknown>): SignInError {
-  return Object.assign(error, { details });
+  if (user.status === 'DISABLED') throw new AccessDenied('the account is disabled');
+  if (user.status === 'PENDING_ACTIVATION') throw new AccessDenied('the account is not activated yet');
 }
 
 export function subjectOf(user: User, via: string, amr: string[] = ['pwd']): TokenSubject {

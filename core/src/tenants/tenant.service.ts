@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { conflict, notFound } from '../errors.js';
+import { conflict, notFound } from '../errors/index.js';
 import { escapeLike } from '../db/sql.js';
 import { newId } from '../ids.js';
 import { countUsersOf } from '../users/user.repository.js';

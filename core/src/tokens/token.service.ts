@@ -6,6 +6,7 @@ import { hashOpaqueToken, newOpaqueToken } from '../secrets/opaque-token.js';
 import { findRefreshToken, insertRefreshTokenStatement, revokeFamily, spendAndReplace, wasUsed } from './refresh-token.repository.js';
 import { signEs256 } from './jws.js';
 import type { SigningKeys } from './signing-keys.js';
+import { InvalidGrant } from '../errors/index.js';
 
 export const ACCESS_TOKEN_TTL_S = 15 * 60;
 /** RFC 9068's media type: a resource server that requires it never takes an ID token for an access token. */
@@ -42,10 +43,6 @@ export interface RefreshGrant {
   pool: string;
   amr: string[];
   tokenHash: string;
-}
-
-export class InvalidGrant extends Error {
-  override readonly name = 'InvalidGrant';
 }
 
 const PROFILE_CLAIMS = ['name', 'given_name', 'family_name', 'picture', 'locale', 'phone_number'];

@@ -1,6 +1,6 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { badInput, conflict, forbidden, notFound } from '../errors.js';
+import { badInput, conflict, forbidden, notFound } from '../errors/index.js';
 import { hashPassword } from '../passwords/argon2id.js';
 import { beforeAdminCreate } from '../prehooks/admin-hooks.js';
 import type { PrehookRunner } from '../prehooks/runner.js';

@@ -1,6 +1,8 @@
 /**
- * Domain errors. Services throw these; one GraphQL formatError and one express error
- * middleware turn them into `extensions.code` and HTTP statuses. Nothing else builds error responses.
+ * The admin API's errors. Services throw these; GraphQL's formatError (graphql/errors.ts) turns them
+ * into `extensions.code`, and the express error handler (http/error-handler.ts) renders the ones
+ * raised before GraphQL runs (the admin key check) in the same shape. The end-user API has its own
+ * family, api-errors.ts.
  */
 export type AppErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'FORBIDDEN' | 'UNAUTHENTICATED' | 'SOURCE_UNAVAILABLE';
 

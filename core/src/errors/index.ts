@@ -1,0 +1,2 @@
+export * from './admin-errors.js';
+export * from './api-errors.js';
