@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hash as argon2Hash } from '@node-rs/argon2';
-import bcrypt from 'bcryptjs';
+import { hashSync as bcryptHashSync } from '@node-rs/bcrypt';
 import { describe, expect, it } from 'vitest';
 import { ARGON2ID_OPTIONS } from './argon2id.js';
 import { firebaseScrypt, formatFirebaseScryptHash } from './firebase-scrypt.js';
@@ -41,12 +41,19 @@ describe('verifyPassword', () => {
   });
 
   it('verifies an imported bcrypt hash of every prefix and asks for a rehash', async () => {
-    const hash = bcrypt.hashSync(password, 4);
+    const hash = bcryptHashSync(password, 4);
     for (const prefix of ['$2a$', '$2b$', '$2y$']) {
       const variant = prefix + hash.slice(4);
       expect(await verifyPassword(variant, password)).toEqual({ ok: true, needsRehash: true });
       expect((await verifyPassword(variant, 'wrong')).ok).toBe(false);
     }
+  });
+
+  it('verifies a bcrypt hash that bcryptjs made (the library before @node-rs/bcrypt)', async () => {
+    const hash = '$2b$10$BNi6T8S2Y8xGzWlrgQMNPO4J8BGI1bTOoHtE.X6EPIDbIRS8/lu0a';
+    expect(await verifyPassword(hash, password)).toEqual({ ok: true, needsRehash: true });
+    expect((await verifyPassword(`$2y$${hash.slice(4)}`, password)).ok).toBe(true);
+    expect((await verifyPassword(hash, 'wrong')).ok).toBe(false);
   });
 
   it('fails a malformed bcrypt hash without throwing', async () => {

@@ -1,4 +1,4 @@
-import bcrypt from 'bcryptjs';
+import { verify as verifyBcrypt } from '@node-rs/bcrypt';
 import { hashPassword, isCurrentArgon2id, verifyArgon2 } from './argon2id.js';
 import { isFirebaseScryptHash, verifyFirebaseScrypt } from './firebase-scrypt.js';
 import { inHashSlot } from './hash-slots.js';
@@ -19,7 +19,7 @@ export async function verifyPassword(hash: string, password: string): Promise<Ve
     return { ok, needsRehash: ok && !isCurrentArgon2id(hash) };
   }
   if (/^\$2[aby]\$\d\d\$/.test(hash)) {
-    return { ok: await bcrypt.compare(password, hash).catch(() => false), needsRehash: true };
+    return { ok: await inHashSlot(() => verifyBcrypt(password, hash)).catch(() => false), needsRehash: true };
   }
   if (isFirebaseScryptHash(hash)) return { ok: await inHashSlot(() => verifyFirebaseScrypt(hash, password)), needsRehash: true };
   return { ok: false, needsRehash: false };
