@@ -23,6 +23,8 @@ process.on('message', (message: { type: string }) => {
   if (message.type === 'timings') {
     send({ type: 'timings', timings });
     timings = [];
+  } else if (message.type === 'memory') {
+    send({ type: 'memory', memory: process.memoryUsage() });
   } else if (message.type === 'close') {
     void app.close().then(() => process.exit(0));
   }

@@ -9,6 +9,8 @@ export interface ServerProcess {
   adminKey: string;
   /** The server's own timings of the sign-ins since the last call (node:diagnostics_channel `tributary:sign-in`). */
   signInTimings(): Promise<SignInTiming[]>;
+  /** The server's process.memoryUsage(): what of its resident memory is JavaScript heap, what native. */
+  memory(): Promise<NodeJS.MemoryUsage>;
   close(): Promise<void>;
 }
 
@@ -28,6 +30,11 @@ export async function startServerProcess(databaseUrl: string, sources: string[] 
       const reply = next<{ timings: SignInTiming[] }>('timings');
       child.send({ type: 'timings' });
       return (await reply).timings;
+    },
+    async memory() {
+      const reply = next<{ memory: NodeJS.MemoryUsage }>('memory');
+      child.send({ type: 'memory' });
+      return (await reply).memory;
     },
     async close() {
       const exited = new Promise((resolve) => child.once('exit', resolve));
