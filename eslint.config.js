@@ -1,5 +1,64 @@
 import js from '@eslint/js';
+import boundaries from 'eslint-plugin-boundaries';
 import tseslint from 'typescript-eslint';
+
+/**
+ * The folders of core/src from the bottom up. A folder imports only from folders below it (never
+ * sideways, never up), so the import graph between folders has no cycle. Two exceptions, both safe:
+ * `import type` (erased at run time; resolvers name the GraphQL context the server builds), and entity
+ * files (`*.entity.ts`): the entities reference each other's relations and together are one model.
+ */
+const LAYERS = [
+  ['ids', 'errors', 'logger'],
+  ['config'],
+  ['secrets', 'passwords'],
+  ['db'],
+  // Building blocks for resolvers and routes: connections, validation, body parsing, the error renderer.
+  ['graphql', 'http'],
+  // Domains, each above what it uses.
+  ['audit', 'admin-keys', 'roles'],
+  ['prehooks'],
+  ['tenants'],
+  ['users'],
+  ['pools'],
+  ['tokens'],
+  ['sign-in'],
+  ['federation'],
+  ['maintenance'],
+  // The composition root: schema, services, HTTP app, startApp; then the entry points.
+  ['server'],
+  ['main', 'cli', 'index'],
+];
+const rank = new Map(LAYERS.flatMap((names, index) => names.map((name) => [name, index])));
+const FILE_ELEMENTS = new Set(['ids', 'logger', 'config', 'main', 'cli', 'index']);
+
+const layering = {
+  files: ['core/src/**/*.ts'],
+  plugins: { boundaries },
+  settings: {
+    'boundaries/include': ['core/src/**/*.ts'],
+    'boundaries/files': [{ category: 'entity', pattern: '**/*.entit{y,ies}.ts' }],
+    'boundaries/elements': [...[...rank.keys()].filter((name) => !FILE_ELEMENTS.has(name)).map((name) => ({ type: name, pattern: `core/src/${name}` }))],
+    'import/resolver': { typescript: { project: 'tsconfig.json' } },
+  },
+  rules: {
+    'boundaries/dependencies': [
+      'error',
+      {
+        default: 'disallow',
+        policies: [
+          { allow: { dependency: { kind: 'type' } } },
+          { allow: { to: { file: { categories: 'entity' } } } },
+          { from: { file: { categories: 'entity' } }, allow: { to: { element: { types: { anyOf: LAYERS[0] } } } } },
+          ...[...rank.keys()].map((name) => ({
+            from: { element: { type: name } },
+            allow: { to: { element: { types: { anyOf: [name, ...[...rank].filter(([, r]) => r < rank.get(name)).map(([other]) => other)] } } } },
+          })),
+        ],
+      },
+    ],
+  },
+};
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '.tools/**', '.tributary/**', '.scratch/**', '**/dist/**', 'scripts/**'] },
@@ -13,4 +72,5 @@ export default tseslint.config(
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },
+  layering,
 );

@@ -13,7 +13,7 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { hashPassword, verifyArgon2 } from '../core/src/passwords/argon2id.js';
+import { hashPassword, verifyArgon2 } from '@tributary/core';
 import { directorySource } from '../test/fixtures/directory-source.js';
 import { connectClient, createDatabase } from '../test/support/databases.js';
 import { gql, machineLine } from './support/app.js';

@@ -8,7 +8,7 @@
 // Env: BENCH_DATABASE_URL / DATABASE_URL (a server that may create databases; default postgres://postgres@127.0.0.1:5432/postgres),
 // BENCH_REQUESTS (400 per scenario and concurrency), BENCH_JIT_REQUESTS (same), BENCH_WARMUP (20).
 import { performance } from 'node:perf_hooks';
-import { hashPassword, verifyArgon2 } from '../core/src/passwords/argon2id.js';
+import { hashPassword, verifyArgon2 } from '@tributary/core';
 import { startDirectoryPeer, type DirectoryPeer } from '../test/fixtures/directory-peer.js';
 import { directorySource } from '../test/fixtures/directory-source.js';
 import { connectClient, createDatabase } from '../test/support/databases.js';

@@ -9,13 +9,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { RunningApp } from '../core/src/app.js';
-import { startEmbeddedDatabase, type EmbeddedDatabase } from '../core/src/db/embedded.js';
-import { createOrm } from '../core/src/db/orm.js';
-import { newId } from '../core/src/ids.js';
-import { createLogger } from '../core/src/logger.js';
-import { BULK_BATCH_SIZE, bulkInsertUsers, type BulkUser } from '../core/src/users/user.repository.js';
-import { USER_STATUSES, type UserStatus } from '../core/src/users/user.entity.js';
+import {
+  type RunningApp,
+  startEmbeddedDatabase,
+  type EmbeddedDatabase,
+  createOrm,
+  newId,
+  createLogger,
+  BULK_BATCH_SIZE,
+  bulkInsertUsers,
+  type BulkUser,
+  USER_STATUSES,
+  type UserStatus,
+} from '@tributary/core';
 import { machineLine, startBenchApp } from './support/app.js';
 
 const USERS = Number(process.env.BENCH_USERS ?? 1_000_000);

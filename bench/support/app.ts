@@ -1,9 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import type { PoolSource } from '../../plugins/kit/src/index.js';
-import { startApp, type RunningApp } from '../../core/src/app.js';
-import { loadConfig } from '../../core/src/config.js';
-import { createLogger } from '../../core/src/logger.js';
+import { startApp, type RunningApp, loadConfig, createLogger } from '@tributary/core';
 
 /** What every benchmark prints first: the figures mean little without the machine. */
 export function machineLine(): string {

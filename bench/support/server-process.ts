@@ -2,7 +2,7 @@
 // it, so a benchmark's load generator is not counted in the server's event loop. Speaks over IPC.
 import { subscribe } from 'node:diagnostics_channel';
 import type { PoolSource } from '../../plugins/kit/src/index.js';
-import { signInTimings, type SignInTiming } from '../../core/src/sign-in/timings.js';
+import { signInTimings, type SignInTiming } from '@tributary/core';
 import { startBenchApp } from './app.js';
 
 const databaseUrl = process.env.BENCH_SERVER_DATABASE_URL;

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { SignInTiming } from '../../core/src/sign-in/timings.js';
+import type { SignInTiming } from '@tributary/core';
 import { forkBenchProcess, nextMessage } from './ipc.js';
 
 export interface ServerProcess {

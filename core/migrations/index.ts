@@ -1,13 +1,19 @@
-import { InitialSchema } from './20261124-initial-schema.js';
-import { RowEstimate } from './20261124-row-estimate.js';
-import { ExpiryIndexes } from './20261124-expiry-indexes.js';
-import { Federation } from './20261124-federation.js';
-import { PrehookRuns } from './20261124-prehook-runs.js';
-import { SignInAndTokens } from './20261124-sign-in-and-tokens.js';
-import { SignInReservations } from './20261202-sign-in-reservations.js';
-import { SigningKeySchedule } from './20261203-signing-key-schedule.js';
+import { InitialSchema } from './20261124-01-initial-schema.js';
+import { SignInAndTokens } from './20261124-02-sign-in-and-tokens.js';
+import { Federation } from './20261124-03-federation.js';
+import { RowEstimate } from './20261124-04-row-estimate.js';
+import { PrehookRuns } from './20261124-05-prehook-runs.js';
+import { ExpiryIndexes } from './20261124-06-expiry-indexes.js';
+import { SignInReservations } from './20261202-01-sign-in-reservations.js';
+import { SigningKeySchedule } from './20261203-01-signing-key-schedule.js';
 
-// Every migration, in order. Explicit imports: no file globbing at runtime, same list under tsx, vitest and node.
+/**
+ * Every migration, in run order, which is also the order of the file names (date, then a sequence
+ * number within the day). Explicit imports: no file globbing at runtime, same list under tsx, vitest
+ * and node. `name` is what a database records as applied: the first six keep the names they were
+ * released under (their files gained the sequence number later), so databases migrated before do
+ * not run them again. New migrations take their file name.
+ */
 export const migrations = [
   { name: '20261124-initial-schema', class: InitialSchema },
   { name: '20261124-sign-in-and-tokens', class: SignInAndTokens },
@@ -15,6 +21,6 @@ export const migrations = [
   { name: '20261124-row-estimate', class: RowEstimate },
   { name: '20261124-prehook-runs', class: PrehookRuns },
   { name: '20261124-expiry-indexes', class: ExpiryIndexes },
-  { name: '20261202-sign-in-reservations', class: SignInReservations },
-  { name: '20261203-signing-key-schedule', class: SigningKeySchedule },
+  { name: '20261202-01-sign-in-reservations', class: SignInReservations },
+  { name: '20261203-01-signing-key-schedule', class: SigningKeySchedule },
 ];

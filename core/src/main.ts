@@ -1,5 +1,5 @@
 // `pnpm start`: the HTTP server on the embedded default database, or on DATABASE_URL.
-import { startApp } from './app.js';
+import { startApp } from './server/app.js';
 import { loadConfig } from './config.js';
 import { EmbeddedDatabaseUnreachable } from './db/embedded.js';
 import { createLogger } from './logger.js';

@@ -1,8 +1,7 @@
 // Malformed requests are the client's error: a 4xx naming what is wrong, never a 500, and never
 // PostgreSQL's or the runtime's own messages.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../core/src/config.js';
-import { createLogger } from '../../core/src/logger.js';
+import { loadConfig, createLogger } from '@tributary/core';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 let server: TestServer;

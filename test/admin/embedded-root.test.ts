@@ -5,8 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startEmbeddedDatabase } from '../../core/src/db/embedded.js';
-import { createLogger } from '../../core/src/logger.js';
+import { startEmbeddedDatabase, createLogger } from '@tributary/core';
 import { freePort } from '../../plugins/kit/src/testing.js';
 
 // A newcomer's first run: `npm start` as root in a private directory (a clone under /root, mode 0700), where

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSecrets } from '../../core/src/pools/pool-config.js';
+import { openSecrets } from '@tributary/core';
 import { configSource, idpSource } from '../fixtures/test-sources.js';
 import { ok, startTestServer, type TestServer } from '../support/server.js';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { printAdminSchema, SCHEMA_FILE } from '../../core/src/graphql/print-schema.js';
+import { printAdminSchema, SCHEMA_FILE } from '@tributary/core';
 import { configSource } from '../fixtures/test-sources.js';
 import { ok, startTestServer, type TestServer } from '../support/server.js';
 

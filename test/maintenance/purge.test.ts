@@ -2,9 +2,7 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Logger } from '../../core/src/logger.js';
-import { PURGE_BATCH, purgeExpiredRows } from '../../core/src/maintenance/purge.js';
-import { schedulePurge } from '../../core/src/maintenance/purge-schedule.js';
+import { type Logger, PURGE_BATCH, purgeExpiredRows, schedulePurge } from '@tributary/core';
 import { ok, startTestServer, type TestServer } from '../support/server.js';
 import { refresh, signIn } from '../support/sign-in.js';
 

@@ -1,8 +1,7 @@
 // Imported Firebase scrypt hashes: verified off the event loop, and only with the parameters Firebase
 // projects use, so one crafted row cannot stall every request or exhaust memory.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIREBASE_SCRYPT_BOUNDS, firebaseScrypt, formatFirebaseScryptHash, type FirebaseScryptParams } from '../../core/src/passwords/firebase-scrypt.js';
-import { verifyPassword } from '../../core/src/passwords/verifier.js';
+import { FIREBASE_SCRYPT_BOUNDS, firebaseScrypt, formatFirebaseScryptHash, type FirebaseScryptParams, verifyPassword } from '@tributary/core';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { signIn } from '../support/sign-in.js';
 

@@ -2,8 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { startEmbeddedDatabase } from '../../core/src/db/embedded.js';
-import { createLogger } from '../../core/src/logger.js';
+import { startEmbeddedDatabase, createLogger } from '@tributary/core';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -1,9 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { PoolSource } from '@tributary/plugin-kit';
 import { inject } from 'vitest';
-import { startApp, type RunningApp, type StartOptions } from '../../core/src/app.js';
-import { loadConfig } from '../../core/src/config.js';
-import { createLogger, type Logger } from '../../core/src/logger.js';
+import { startApp, type RunningApp, type StartOptions, loadConfig, createLogger, type Logger } from '@tributary/core';
 import { createDatabase } from './databases.js';
 
 export interface GraphQLResponse<T = Record<string, any>> {

@@ -1,6 +1,7 @@
 import { AdminKey } from '../admin-keys/admin-key.entity.js';
 import { AuditEvent } from '../audit/audit-event.entity.js';
-import { AuthorizationCode, FederatedIdentity, FederationFlow } from '../federation/federation.entities.js';
+import { FederatedIdentity, FederationFlow } from '../federation/federation.entities.js';
+import { AuthorizationCode } from '../tokens/authorization-code.entity.js';
 import { UserPool } from '../pools/pool.entity.js';
 import { Prehook } from '../prehooks/prehook.entity.js';
 import { Role } from '../roles/role.entity.js';

@@ -16,7 +16,7 @@ import { touchLastSignIn } from '../users/user.repository.js';
 import { normaliseEmail } from '../users/user.service.js';
 import { federatedUser } from './federated-user.js';
 import { claimFlow, insertFlow } from './federation-flow.repository.js';
-import { issueAuthorizationCode, pkceChallenge } from './authorization-codes.js';
+import { issueAuthorizationCode, pkceChallenge } from '../tokens/authorization-codes.js';
 
 export interface FederationDeps {
   connector: PoolConnector;

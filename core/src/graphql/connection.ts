@@ -38,4 +38,3 @@ export function toPage<T>(rows: T[], first: number, hadCursor: boolean, cursorOf
 }
 
 export const TOTAL_COUNT = { type: () => Int, description: 'All matching items, across pages.' };
-export const USERS_EXACT_COUNT_LIMIT = 10_000;

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { AdminActor } from '../admin-keys/admin-key.service.js';
 import type { SourceRegistry } from '../pools/source-registry.js';
-import type { Services } from '../services.js';
+import type { Services } from '../server/services.js';
 
 export interface RoleRef {
   id: string;

@@ -1,14 +1,9 @@
 import express, { type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Orm } from '../db/orm.js';
-import { redeemAuthorizationCode } from '../federation/authorization-codes.js';
-import { nonSingleParam } from '../http/single-params.js';
-import { ApiError, InvalidGrant, InvalidRequest, UnsupportedGrantType } from '../errors/index.js';
-import type { TokenService } from '../tokens/token.service.js';
-import { JWKS_MAX_AGE_S, type SigningKeys } from '../tokens/signing-keys.js';
-import { findUserForSignIn } from '../users/user.repository.js';
-import { SignInPrehooks } from '../prehooks/sign-in-hooks.js';
-import { SignInService, subjectOf, type SignInDeps } from './sign-in.service.js';
+import { InvalidRequest } from '../errors/index.js';
+import { endUserBody } from '../http/body.js';
+import { SignInService, type SignInDeps } from './sign-in.service.js';
 
 // Control characters (NUL first: PostgreSQL refuses it in text) are never part of an email or a password.
 const noControl = (value: string) => ![...value].some((character) => character.charCodeAt(0) < 0x20 || character.charCodeAt(0) === 0x7f);
@@ -16,58 +11,16 @@ const SignInBody = z.object({
   email: z.string().min(1).max(254).refine(noControl, 'must not contain control characters'),
   password: z.string().min(1).max(1024).refine(noControl, 'must not contain control characters'),
 });
-const RefreshBody = z.object({ grant_type: z.literal('refresh_token'), refresh_token: z.string().min(1).max(200) });
-const CodeBody = z.object({
-  grant_type: z.literal('authorization_code'),
-  code: z.string().min(1).max(200),
-  redirect_uri: z.string().min(1).max(2048),
-  // RFC 7636 §4.1: 43 to 128 unreserved characters.
-  code_verifier: z
-    .string()
-    .regex(/^[A-Za-z0-9._~-]{43,128}$/)
-    .optional(),
-});
 
-/** The end-user HTTP API of DESIGN §4 (kept names): sign-in, token refresh, JWKS. */
-export function signInRouter(orm: Orm, deps: SignInDeps & { keys: SigningKeys; tokens: TokenService }): express.Router {
+/** `POST /auth/sign-in`: a password sign-in through the local store and the pools in order. */
+export function signInRouter(orm: Orm, deps: SignInDeps): express.Router {
   const router = express.Router();
-  const body = [express.json({ limit: '16kb' }), express.urlencoded({ extended: false, limit: '16kb' })];
 
-  router.post('/auth/sign-in', ...body, async (req: Request, res: Response) => {
+  router.post('/auth/sign-in', ...endUserBody, async (req: Request, res: Response) => {
     const parsed = SignInBody.safeParse(req.body);
     if (!parsed.success) throw new InvalidRequest(`${parsed.error.issues[0]!.path.join('.') || 'body'}: is required`);
     const tokens = await new SignInService(orm.em.fork(), deps).signIn({ ...parsed.data, ip: req.ip ?? req.socket.remoteAddress ?? 'unknown' });
     res.set('Cache-Control', 'no-store').json(tokens);
-  });
-
-  router.post('/auth/token', ...body, async (req: Request, res: Response) => {
-    const repeated = nonSingleParam(req.body);
-    if (repeated) throw new InvalidRequest(`${repeated}: must be given once, as a string`);
-    const grant = req.body?.grant_type;
-    if (grant !== 'refresh_token' && grant !== 'authorization_code') throw new UnsupportedGrantType('grant_type must be refresh_token or authorization_code');
-    const parsed = (grant === 'refresh_token' ? RefreshBody : CodeBody).safeParse(req.body);
-    if (!parsed.success) throw new InvalidRequest(`${parsed.error.issues[0]!.path.join('.')}: is missing or malformed`);
-    const em = orm.em.fork();
-    try {
-      const data = parsed.data as z.infer<typeof RefreshBody> | z.infer<typeof CodeBody>;
-      // A refresh token is only read here and spent with its successor's insert: a failure on the way leaves it usable.
-      const rotating = data.grant_type === 'refresh_token' ? await deps.tokens.refreshGrant(em, data.refresh_token) : undefined;
-      const grant = data.grant_type === 'refresh_token' ? rotating! : await redeemAuthorizationCode(em, data.code, data.redirect_uri, data.code_verifier);
-      const user = await findUserForSignIn(em, grant.userId);
-      if (!user || user.status !== 'ACTIVE') throw new InvalidGrant('the user can no longer sign in');
-      // Every token gets the same prehook claims, whether from a sign-in, a refresh or a federation code.
-      const claims = await new SignInPrehooks(deps.prehooks, em, req.ip ?? '').beforeTokenIssue(user, user.pool ?? null);
-      const subject = { ...subjectOf(user, grant.pool, grant.amr), claims };
-      res.set('Cache-Control', 'no-store').json(await (rotating ? deps.tokens.rotate(em, rotating, subject) : deps.tokens.issue(em, subject)));
-    } catch (error) {
-      // At the token endpoint a prehook's refusal is the grant's: the client must start over.
-      if (error instanceof ApiError && !(error instanceof InvalidGrant)) throw new InvalidGrant(error.message, { cause: error });
-      throw error;
-    }
-  });
-
-  router.get('/.well-known/jwks.json', async (_req, res) => {
-    res.set('Cache-Control', `public, max-age=${JWKS_MAX_AGE_S}`).json(await deps.keys.jwks());
   });
   return router;
 }

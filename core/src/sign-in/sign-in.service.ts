@@ -10,7 +10,7 @@ import { externalPoolsInSignInOrder } from '../pools/pool.repository.js';
 import type { UserSnapshot } from '../prehooks/events.js';
 import type { PrehookRunner } from '../prehooks/runner.js';
 import { SignInPrehooks } from '../prehooks/sign-in-hooks.js';
-import type { TokenService, TokenSet, TokenSubject } from '../tokens/token.service.js';
+import { subjectOf, type TokenService, type TokenSet } from '../tokens/token.service.js';
 import type { User } from '../users/user.entity.js';
 import { lastSignInStatement, setPasswordHash } from '../users/user.repository.js';
 import { normaliseEmail } from '../users/user.service.js';
@@ -236,17 +236,4 @@ export class SignInService {
 function assertActive(user: User): void {
   if (user.status === 'DISABLED') throw new AccessDenied('the account is disabled');
   if (user.status === 'PENDING_ACTIVATION') throw new AccessDenied('the account is not activated yet');
-}
-
-export function subjectOf(user: User, via: string, amr: string[] = ['pwd']): TokenSubject {
-  return {
-    userId: user.id,
-    email: user.email,
-    emailVerified: user.profile.email_verified === true,
-    tenantId: user.tenant?.id ?? null,
-    roles: user.roles.getItems().map((role) => role.key),
-    profile: user.profile,
-    pool: via,
-    amr,
-  };
 }

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { conflict, notFound } from '../errors/index.js';
 import { escapeLike } from '../db/sql.js';
 import { newId } from '../ids.js';
-import { countUsersOf } from '../users/user.repository.js';
+import { User } from '../users/user.entity.js';
 import { Tenant } from './tenant.entity.js';
 import { insertTenantUnlessExists } from './tenant.repository.js';
 
@@ -57,7 +57,7 @@ export class TenantService {
 
   async delete(id: string): Promise<boolean> {
     const tenant = await this.get(id);
-    if ((await countUsersOf(this.em, { tenant: id })) > 0) throw conflict(`tenant "${id}" still has users; move or delete them first`);
+    if ((await this.em.count(User, { tenant: id })) > 0) throw conflict(`tenant "${id}" still has users; move or delete them first`);
     await this.em.remove(tenant).flush();
     return true;
   }

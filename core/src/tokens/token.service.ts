@@ -1,12 +1,13 @@
 import { setImmediate } from 'node:timers/promises';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { executeTogether, type Statement } from '../db/statements.js';
+import { InvalidGrant } from '../errors/index.js';
 import { newId } from '../ids.js';
 import { hashOpaqueToken, newOpaqueToken } from '../secrets/opaque-token.js';
 import { findRefreshToken, insertRefreshTokenStatement, revokeFamily, spendAndReplace, wasUsed } from './refresh-token.repository.js';
 import { signEs256 } from './jws.js';
 import type { SigningKeys } from './signing-keys.js';
-import { InvalidGrant } from '../errors/index.js';
+import type { User } from '../users/user.entity.js';
 
 export const ACCESS_TOKEN_TTL_S = 15 * 60;
 /** RFC 9068's media type: a resource server that requires it never takes an ID token for an access token. */
@@ -136,4 +137,18 @@ export class TokenService {
     await written;
     return { access_token: accessToken, id_token: idToken, refresh_token: refreshToken, token_type: 'Bearer', expires_in: ACCESS_TOKEN_TTL_S };
   }
+}
+
+/** What a token says of a user: `via` is the `pool` claim, `amr` how they authenticated. */
+export function subjectOf(user: User, via: string, amr: string[] = ['pwd']): TokenSubject {
+  return {
+    userId: user.id,
+    email: user.email,
+    emailVerified: user.profile.email_verified === true,
+    tenantId: user.tenant?.id ?? null,
+    roles: user.roles.getItems().map((role) => role.key),
+    profile: user.profile,
+    pool: via,
+    amr,
+  };
 }

@@ -16,7 +16,6 @@ import type pg from 'pg';
 import { countUpTo, type Count } from '../db/count.js';
 import { escapeLike, jsonColumn } from '../db/sql.js';
 import type { Statement } from '../db/statements.js';
-import { USERS_EXACT_COUNT_LIMIT } from '../graphql/connection.js';
 import { newId } from '../ids.js';
 import type { PoolSettings } from '../pools/pool.entity.js';
 import { Role } from '../roles/role.entity.js';
@@ -108,6 +107,9 @@ export async function usersPage(em: EntityManager, filter: UserFilter, first: nu
     .execute(`select ${COLUMNS} ${FROM} where ${sql}${after} order by u.id limit ?`, [...params, ...(afterId ? [afterId] : []), first + 1]);
   return rows.map(toView);
 }
+
+/** Above this many matches, `totalCount` is PostgreSQL's estimate: counting never costs more than the page. */
+export const USERS_EXACT_COUNT_LIMIT = 10_000;
 
 /** Exact up to the limit; past it, the planner's estimate. */
 export function countUsers(em: EntityManager, filter: UserFilter, limit = USERS_EXACT_COUNT_LIMIT): Promise<Count> {

@@ -1,7 +1,8 @@
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import { z } from 'zod';
 import { stringEnum } from '../graphql/enums.js';
-import { PageInfo, TOTAL_COUNT, USERS_EXACT_COUNT_LIMIT, type Page } from '../graphql/connection.js';
+import { PageInfo, TOTAL_COUNT, type Page } from '../graphql/connection.js';
+import { USERS_EXACT_COUNT_LIMIT } from './user.repository.js';
 import { email, jsonObject, password, slug, uuid } from '../graphql/inputs.js';
 import { DateTimeScalar, JSONObjectScalar } from '../graphql/scalars.js';
 import { RoleType } from '../roles/role.types.js';

@@ -8,7 +8,7 @@ import { PrehookResolver } from '../prehooks/prehook.resolver.js';
 import { RoleResolver } from '../roles/role.resolver.js';
 import { TenantResolver } from '../tenants/tenant.resolver.js';
 import { UserConnectionResolver, UserResolver } from '../users/user.resolver.js';
-import { validateArgument } from './validate.js';
+import { validateArgument } from '../graphql/validate.js';
 
 let built: Promise<GraphQLSchema> | undefined;
 

@@ -1,17 +1,17 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Sandbox } from '@tributary/sandbox';
-import { AdminKeyService } from './admin-keys/admin-key.service.js';
-import { AuditLog } from './audit/audit.service.js';
-import type { Logger } from './logger.js';
-import type { PoolConnector } from './pools/pool-connector.js';
-import { PoolService } from './pools/pool.service.js';
-import type { SourceRegistry } from './pools/source-registry.js';
-import { PrehookService, type CodeChecker } from './prehooks/prehook.service.js';
-import type { PrehookRunner } from './prehooks/runner.js';
-import { RoleService } from './roles/role.service.js';
-import type { SecretBox } from './secrets/secret-box.js';
-import { TenantService } from './tenants/tenant.service.js';
-import { UserService } from './users/user.service.js';
+import { AdminKeyService } from '../admin-keys/admin-key.service.js';
+import { AuditLog } from '../audit/audit.service.js';
+import type { Logger } from '../logger.js';
+import type { PoolConnector } from '../pools/pool-connector.js';
+import { PoolService } from '../pools/pool.service.js';
+import type { SourceRegistry } from '../pools/source-registry.js';
+import { PrehookService, type CodeChecker } from '../prehooks/prehook.service.js';
+import type { PrehookRunner } from '../prehooks/runner.js';
+import { RoleService } from '../roles/role.service.js';
+import type { SecretBox } from '../secrets/secret-box.js';
+import { TenantService } from '../tenants/tenant.service.js';
+import { UserService } from '../users/user.service.js';
 
 /** What lives as long as the process: no per-request or per-user state, so any node can serve any request (all state is in PostgreSQL). */
 export interface AppDeps {

@@ -2,33 +2,34 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import type { PoolSource } from '@tributary/plugin-kit';
-import { AdminKeyService } from './admin-keys/admin-key.service.js';
-import type { Config } from './config.js';
-import { openDatabase, withStartupLock, type Database } from './db/database.js';
-import type { GraphQLContext } from './graphql/context.js';
-import { createFormatError } from './graphql/errors.js';
-import { queryLimits } from './graphql/limits.js';
-import { adminSchema } from './graphql/schema.js';
-import { createHttpApp } from './http/app.js';
-import { createLogger, type Logger } from './logger.js';
-import { schedulePurge } from './maintenance/purge-schedule.js';
-import { builtinSources } from './pools/builtin-sources.js';
-import { PoolConnector } from './pools/pool-connector.js';
-import { SourceRegistry } from './pools/source-registry.js';
-import { scriptChecker } from './prehooks/check-code.js';
-import { loadActivePrehooks, PrehookCache } from './prehooks/prehook-cache.js';
-import { PrehookRunLog } from './prehooks/run-log.js';
-import { PrehookRunner } from './prehooks/runner.js';
+import { AdminKeyService } from '../admin-keys/admin-key.service.js';
+import type { Config } from '../config.js';
+import { openDatabase, withStartupLock, type Database } from '../db/database.js';
+import type { GraphQLContext } from '../graphql/context.js';
+import { createFormatError } from '../graphql/errors.js';
+import { queryLimits } from '../graphql/limits.js';
+import { adminSchema } from './graphql-schema.js';
+import { createHttpApp } from './http-app.js';
+import { createLogger, type Logger } from '../logger.js';
+import { schedulePurge } from '../maintenance/purge-schedule.js';
+import { builtinSources } from '../pools/builtin-sources.js';
+import { PoolConnector } from '../pools/pool-connector.js';
+import { SourceRegistry } from '../pools/source-registry.js';
+import { scriptChecker } from '../prehooks/check-code.js';
+import { loadActivePrehooks, PrehookCache } from '../prehooks/prehook-cache.js';
+import { PrehookRunLog } from '../prehooks/run-log.js';
+import { PrehookRunner } from '../prehooks/runner.js';
 import customCode from '@tributary/plugin-custom-code';
 import { Sandbox, type SandboxOptions } from '@tributary/sandbox';
-import { SecretBox } from './secrets/secret-box.js';
-import { resolveSecretKey } from './secrets/secret-key.js';
+import { SecretBox } from '../secrets/secret-box.js';
+import { resolveSecretKey } from '../secrets/secret-key.js';
 import type { AppDeps } from './services.js';
-import { FailureFloor } from './sign-in/failure-floor.js';
-import { signInRouter } from './sign-in/routes.js';
-import { federationRouter } from './federation/routes.js';
-import { ACCESS_TOKEN_TTL_S, TokenService } from './tokens/token.service.js';
-import { SigningKeys } from './tokens/signing-keys.js';
+import { FailureFloor } from '../sign-in/failure-floor.js';
+import { signInRouter } from '../sign-in/routes.js';
+import { federationRouter } from '../federation/routes.js';
+import { tokenRouter } from '../tokens/routes.js';
+import { ACCESS_TOKEN_TTL_S, TokenService } from '../tokens/token.service.js';
+import { SigningKeys } from '../tokens/signing-keys.js';
 
 export interface StartOptions {
   config: Config;
@@ -92,7 +93,8 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     const issuer = { url: config.publicUrl ?? '' };
     const tokens = new TokenService(keys, () => issuer.url, { api: config.tokenAudience, app: config.appClientId }, options.clock);
     const routers = [
-      signInRouter(database.orm, { connector, tokens, keys, logger, prehooks, failureFloor: new FailureFloor(config.signInFailureFloorMs) }),
+      signInRouter(database.orm, { connector, tokens, logger, prehooks, failureFloor: new FailureFloor(config.signInFailureFloorMs) }),
+      tokenRouter(database.orm, { tokens, keys, prehooks }),
       federationRouter(database.orm, {
         connector,
         box,

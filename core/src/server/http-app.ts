@@ -5,9 +5,9 @@ import type { Orm } from '../db/orm.js';
 import { createLoaders, type GraphQLContext } from '../graphql/context.js';
 import { MAX_BODY_BYTES } from '../graphql/limits.js';
 import type { Logger } from '../logger.js';
-import { createServices, type AppDeps } from '../services.js';
+import { createServices, type AppDeps } from './services.js';
 import { actorOf, adminAuth } from './admin-auth.js';
-import { errorHandler, notFoundHandler } from './error-handler.js';
+import { errorHandler, notFoundHandler } from '../http/error-handler.js';
 
 export interface HttpAppOptions {
   orm: Orm;

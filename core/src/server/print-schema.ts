@@ -1,7 +1,7 @@
 // `pnpm schema`: writes schema/schema.graphql, the published contract. A test fails when it is stale.
 import { writeFileSync } from 'node:fs';
 import { lexicographicSortSchema, printSchema } from 'graphql';
-import { adminSchema } from './schema.js';
+import { adminSchema } from './graphql-schema.js';
 
 export const SCHEMA_FILE = new URL('../../../schema/schema.graphql', import.meta.url);
 
