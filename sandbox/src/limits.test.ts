@@ -32,8 +32,8 @@ describe('time', () => {
     const code = 'export default async (loop) => { if (loop) while (true) {} return "fine"; }';
     const stopped = await run(code, { args: [true] });
     // isolated-vm's timeout usually wins; under CPU contention the wall-clock watchdog may.
-    expect(stopped).toMatchObject({ ok: false, kind: 'timeout', message: expect.stringMatching(/time limit|wall-clock limit/) });
-    expect(stopped.durationMs).toBeLessThan(1000);
+    // The message names the 300 ms limit that stopped it: no wall-clock bound needed on a busy machine.
+    expect(stopped).toMatchObject({ ok: false, kind: 'timeout', message: expect.stringMatching(/(CPU-time|wall-clock) limit of 300 ms/) });
     expect(await run(code, { args: [false] })).toMatchObject({ ok: true, value: 'fine' });
   });
 
@@ -48,8 +48,8 @@ describe('time', () => {
   it('applies the CPU-time limit separately from the wall-clock limit', async () => {
     const code = 'export default async (u) => { await fetch(u); while (true) {} };';
     const stopped = await run(code, { args: [base], timeoutMs: 5000, cpuTimeMs: 100 });
+    // The CPU limit (100 ms) stopped it, not the 5 s wall clock: the message says which.
     expect(stopped).toMatchObject({ ok: false, kind: 'timeout', message: 'The script exceeded its CPU-time limit of 100 ms' });
-    expect(stopped.durationMs).toBeLessThan(2000);
   });
 
   it('lets a script wait on fetch longer than its CPU budget', async () => {
@@ -63,9 +63,10 @@ describe('time', () => {
       'export default async (u) => { fetch(u).then(() => { while (true) {} }); const end = Date.now() + 50; while (Date.now() < end) {} return "early"; };';
     expect(await run(code, { args: [base] })).toMatchObject({ ok: true, value: 'early' });
     await sleep(100);
-    const started = performance.now();
-    expect(await run(code, { args: [base] })).toMatchObject({ ok: true, value: 'early' });
-    expect(performance.now() - started).toBeLessThan(150);
+    // Had the parked loop run, the next call would wait for it until its limit: it must finish before that limit could pass.
+    const next = run(code, { args: [base] });
+    expect(await Promise.race([next.then(() => 'call'), sleep(300).then(() => 'limit')])).toBe('call');
+    expect(await next).toMatchObject({ ok: true, value: 'early' });
   });
 
   it('offers no Atomics.wait to block on (nor SharedArrayBuffer)', async () => {
@@ -78,12 +79,10 @@ describe('time', () => {
     const looping = run('export default async () => { while (true) {} };', { timeoutMs: 1500 });
     let settled = false;
     void looping.then(() => (settled = true));
-    const started = performance.now();
     await sleep(20);
     const pong = await (await fetch(base)).text();
-    const elapsed = performance.now() - started;
+    // The host answered while the script was still looping: an ordering, not a latency.
     expect(pong).toBe('pong');
-    expect(elapsed).toBeLessThan(500);
     expect(settled).toBe(false);
     expect(await looping).toMatchObject({ ok: false, kind: 'timeout' });
     await expectHealthy();

@@ -39,7 +39,7 @@ const text = (value: unknown, max = 512): string | null => (typeof value === 'st
 /** An S256 challenge is the base64url SHA-256 of the verifier: exactly 43 characters (RFC 7636 §4.2). */
 const S256_CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
 
-/** IdP federation (DESIGN §4): start at the IdP, come back to one callback, hand the app a one-time code. */
+/** IdP federation: start at the IdP, come back to the one callback every IdP pool shares, hand the app a one-time code. */
 export function federationRouter(orm: Orm, deps: FederationDeps): express.Router {
   const router = express.Router();
 

@@ -34,7 +34,7 @@ export function toSignInError(denied: PrehookDenied): ApiError {
   return new AccessDenied(denied.reason ?? 'the sign-in could not be completed: a sign-in policy check failed; try again later', { details: denied.details });
 }
 
-/** The prehook events of a password sign-in (DESIGN §7), in the order the pipeline meets them. */
+/** The prehook events of a password sign-in (beforeSignIn, beforeUserCreate, userMigrated, afterAuthentication, beforeTokenIssue), in the order the pipeline meets them. */
 export class SignInPrehooks {
   constructor(
     private readonly runner: PrehookRunner | undefined,

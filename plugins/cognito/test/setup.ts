@@ -58,7 +58,7 @@ export async function setGroups(admin: CognitoIdentityProviderClient, poolId: st
   }
 }
 
-/** A pool like the seeds describe: a custom:tenantId attribute and an app client with ALLOW_USER_PASSWORD_AUTH. */
+/** A pool as a Cognito customer has it: a custom:tenantId attribute and an app client with ALLOW_USER_PASSWORD_AUTH. */
 export async function createFixture(admin: CognitoIdentityProviderClient): Promise<Fixture> {
   const { UserPool } = await admin.send(
     new CreateUserPoolCommand({
