@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { UserPool } from '../pools/pool.entity.js';
 import { AccessDenied, SourceUnavailable, type ApiError } from '../errors/index.js';
 import type { User } from '../users/user.entity.js';
+import type { TokenUser } from '../users/user.repository.js';
 import type { Payload, PoolSnapshot, UserSnapshot } from './events.js';
 import type { PrehookEvent } from './prehook.entity.js';
 import { PrehookDenied, type PrehookRunner } from './runner.js';
@@ -17,6 +18,21 @@ export function snapshotOf(user: User): UserSnapshot {
     metadata: user.metadata,
     pool: user.pool?.id ?? null,
     migratedFrom: user.migratedFrom?.id ?? null,
+  };
+}
+
+/** The snapshot of a user read as plain data for a token grant: no entity is built for it. */
+export function tokenUserSnapshot(user: TokenUser): UserSnapshot {
+  return {
+    id: user.id,
+    email: user.email,
+    status: user.status,
+    tenantId: user.tenantId,
+    roles: user.roles,
+    profile: user.profile,
+    metadata: user.metadata,
+    pool: user.pool?.id ?? null,
+    migratedFrom: user.migratedFrom,
   };
 }
 
@@ -83,14 +99,16 @@ export class SignInPrehooks {
 
   /** Extra claims for the access token; reserved ones were already dropped by the event contract. */
   async beforeTokenIssue(user: User, pool: UserPool | null): Promise<Record<string, unknown> | undefined> {
-    const payload = await this.run('beforeTokenIssue', {
-      event: 'beforeTokenIssue',
-      email: user.email,
-      ip: this.ip,
-      user: snapshotOf(user),
-      pool: poolSnapshot(pool),
-      claims: {},
-    });
+    return this.claimsFor(snapshotOf(user), poolSnapshot(pool));
+  }
+
+  /** The same, for a user read as plain data (a token grant, which builds no entity). */
+  async beforeGrantIssue(user: TokenUser): Promise<Record<string, unknown> | undefined> {
+    return this.claimsFor(tokenUserSnapshot(user), user.pool);
+  }
+
+  private async claimsFor(user: UserSnapshot, pool: PoolSnapshot | null): Promise<Record<string, unknown> | undefined> {
+    const payload = await this.run('beforeTokenIssue', { event: 'beforeTokenIssue', email: user.email, ip: this.ip, user, pool, claims: {} });
     return Object.keys(payload.claims).length ? payload.claims : undefined;
   }
 

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { jsonColumn } from '../db/sql.js';
 import { query, type Statement } from '../db/statements.js';
 import { newId } from '../ids.js';
+import { besideTokenUser, tokenUserOf, type TokenUser } from '../users/user.repository.js';
 
 /*
  * The refresh_tokens table. Tokens are found by `token_hash` (secrets/opaque-token.ts), never stored.
@@ -34,15 +35,26 @@ export function insertRefreshTokenStatement(token: {
   };
 }
 
-export async function findRefreshToken(em: EntityManager, tokenHash: string): Promise<StoredRefreshToken | null> {
-  const [row] = await em
-    .getConnection()
-    .execute<{ user_id: string; family_id: string; pool: string; amr: unknown; used_at: Date | null; live: boolean }[]>(
-      'select user_id, family_id, pool, amr, used_at, (revoked_at is null and expires_at > now()) as live from refresh_tokens where token_hash = ?',
-      [tokenHash],
-    );
+/**
+ * A refresh token and its user (pool and role keys too), in one prepared statement: a refresh grant's only
+ * read. The user is null when the row is gone.
+ */
+export async function findRefreshTokenWithUser(em: EntityManager, tokenHash: string): Promise<(StoredRefreshToken & { user: TokenUser | null }) | null> {
+  const read = besideTokenUser({
+    sql: 'select user_id, family_id, pool, amr, used_at, (revoked_at is null and expires_at > now()) as live from refresh_tokens where token_hash = ?',
+    params: [tokenHash],
+  });
+  const [row] = await query<Record<string, unknown>>(em, read.sql, read.params);
   if (!row) return null;
-  return { userId: row.user_id, familyId: row.family_id, pool: row.pool, amr: jsonColumn(row.amr), usedAt: row.used_at, live: row.live };
+  return {
+    userId: row.user_id as string,
+    familyId: row.family_id as string,
+    pool: row.pool as string,
+    amr: jsonColumn(row.amr),
+    usedAt: (row.used_at as Date | null) ?? null,
+    live: row.live === true,
+    user: tokenUserOf(row),
+  };
 }
 
 /**

@@ -6,10 +6,10 @@ import { endUserBody } from '../http/body.js';
 import { nonSingleParam } from '../http/single-params.js';
 import type { PrehookRunner } from '../prehooks/runner.js';
 import { SignInPrehooks } from '../prehooks/sign-in-hooks.js';
-import { findUserForSignIn } from '../users/user.repository.js';
+import { findTokenUser } from '../users/user.repository.js';
 import { redeemAuthorizationCode } from './authorization-codes.js';
 import { JWKS_MAX_AGE_S, type SigningKeys } from './signing-keys.js';
-import { subjectOf, type TokenService } from './token.service.js';
+import { tokenSubjectOf, type TokenService } from './token.service.js';
 
 const RefreshBody = z.object({ grant_type: z.literal('refresh_token'), refresh_token: z.string().min(1).max(200) });
 const CodeBody = z.object({
@@ -47,11 +47,12 @@ export function tokenRouter(orm: Orm, deps: TokenRouteDeps): express.Router {
       // A refresh token is only read here and spent with its successor's insert: a failure on the way leaves it usable.
       const rotating = data.grant_type === 'refresh_token' ? await deps.tokens.refreshGrant(em, data.refresh_token) : undefined;
       const grant = data.grant_type === 'refresh_token' ? rotating! : await redeemAuthorizationCode(em, data.code, data.redirect_uri, data.code_verifier);
-      const user = await findUserForSignIn(em, grant.userId);
+      // A refresh token's user came with it (one read); no entity is built on this path.
+      const user = rotating ? rotating.user : await findTokenUser(em, grant.userId);
       if (!user || user.status !== 'ACTIVE') throw new InvalidGrant('the user can no longer sign in');
       // Every token gets the same prehook claims, whether from a sign-in, a refresh or a federation code.
-      const claims = await new SignInPrehooks(deps.prehooks, em, req.ip ?? '').beforeTokenIssue(user, user.pool ?? null);
-      const subject = { ...subjectOf(user, grant.pool, grant.amr), claims };
+      const claims = await new SignInPrehooks(deps.prehooks, em, req.ip ?? '').beforeGrantIssue(user);
+      const subject = { ...tokenSubjectOf(user, grant.pool, grant.amr), claims };
       res.set('Cache-Control', 'no-store').json(await (rotating ? deps.tokens.rotate(em, rotating, subject) : deps.tokens.issue(em, subject)));
     } catch (error) {
       // At the token endpoint a prehook's refusal is the grant's: the client must start over.

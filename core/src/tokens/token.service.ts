@@ -4,10 +4,11 @@ import { executeTogether, type Statement } from '../db/statements.js';
 import { InvalidGrant } from '../errors/index.js';
 import { newId } from '../ids.js';
 import { hashOpaqueToken, newOpaqueToken } from '../secrets/opaque-token.js';
-import { findRefreshToken, insertRefreshTokenStatement, revokeFamily, spendAndReplace, wasUsed } from './refresh-token.repository.js';
+import { findRefreshTokenWithUser, insertRefreshTokenStatement, revokeFamily, spendAndReplace, wasUsed } from './refresh-token.repository.js';
 import { signEs256 } from './jws.js';
 import type { SigningKeys } from './signing-keys.js';
 import type { User } from '../users/user.entity.js';
+import type { TokenUser } from '../users/user.repository.js';
 
 export const ACCESS_TOKEN_TTL_S = 15 * 60;
 /** RFC 9068's media type: a resource server that requires it never takes an ID token for an access token. */
@@ -44,6 +45,8 @@ export interface RefreshGrant {
   pool: string;
   amr: string[];
   tokenHash: string;
+  /** Its user as the new tokens need it, read with the token; null when the user is gone. */
+  user: TokenUser | null;
 }
 
 const PROFILE_CLAIMS = ['name', 'given_name', 'family_name', 'picture', 'locale', 'phone_number'];
@@ -87,10 +90,10 @@ export class TokenService {
    */
   async refreshGrant(em: EntityManager, token: string): Promise<RefreshGrant> {
     const hash = hashOpaqueToken(token);
-    const row = await findRefreshToken(em, hash);
+    const row = await findRefreshTokenWithUser(em, hash);
     if (row?.usedAt) return this.replayed(em, row.familyId);
     if (!row?.live) throw new InvalidGrant('refresh token is invalid, expired or revoked');
-    return { userId: row.userId, familyId: row.familyId, pool: row.pool, amr: row.amr, tokenHash: hash };
+    return { userId: row.userId, familyId: row.familyId, pool: row.pool, amr: row.amr, tokenHash: hash, user: row.user };
   }
 
   /**
@@ -147,6 +150,20 @@ export function subjectOf(user: User, via: string, amr: string[] = ['pwd']): Tok
     emailVerified: user.profile.email_verified === true,
     tenantId: user.tenant?.id ?? null,
     roles: user.roles.getItems().map((role) => role.key),
+    profile: user.profile,
+    pool: via,
+    amr,
+  };
+}
+
+/** What a token says of a user read as plain data (a token grant's): the same claims as `subjectOf`. */
+export function tokenSubjectOf(user: TokenUser, via: string, amr: string[]): TokenSubject {
+  return {
+    userId: user.id,
+    email: user.email,
+    emailVerified: user.profile.email_verified === true,
+    tenantId: user.tenantId,
+    roles: user.roles,
     profile: user.profile,
     pool: via,
     amr,

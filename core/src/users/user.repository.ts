@@ -15,7 +15,7 @@ import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import type pg from 'pg';
 import { countUpTo, type Count } from '../db/count.js';
 import { escapeLike, jsonColumn } from '../db/sql.js';
-import type { Statement } from '../db/statements.js';
+import { query, type Statement } from '../db/statements.js';
 import { newId } from '../ids.js';
 import type { PoolSettings } from '../pools/pool.entity.js';
 import { Role } from '../roles/role.entity.js';
@@ -180,6 +180,67 @@ export function mapSignInUser(em: EntityManager, userRow: Row, roleRows: unknown
   const entity = em.map(User, userRow as never);
   entity.roles.hydrate(jsonColumn<Row[]>(roleRows).map((role) => em.map(Role, role as never)));
   return entity;
+}
+
+/**
+ * A user as a token grant needs it, as plain data: what the token says, the status that decides whether
+ * it may be issued, and what a `beforeTokenIssue` prehook sees (its snapshot is plain JSON anyway).
+ */
+export interface TokenUser {
+  id: string;
+  email: string;
+  status: UserStatus;
+  tenantId: string | null;
+  /** Role keys, sorted. */
+  roles: string[];
+  profile: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+  migratedFrom: string | null;
+  /** The pool that owns the credentials; null for local users. */
+  pool: { id: string; name: string; source: string } | null;
+}
+
+/**
+ * `head` (a select whose rows carry a `user_id` column, such as a refresh token's) beside that user, their
+ * pool and their role keys, as one statement for the prepared-statement fast path: a refresh grant reads
+ * its token and its user in one round trip and maps no entity. The user's columns are prefixed `tu_`
+ * (null when the user is gone); read them with `tokenUserOf`.
+ */
+export function besideTokenUser(head: Statement): Statement {
+  return {
+    sql: `select h.*, tu.*
+     from (${head.sql}) h
+     left join lateral (
+       select u.id as tu_id, u.email as tu_email, u.status as tu_status, u.tenant_id as tu_tenant_id, u.profile as tu_profile,
+              u.metadata as tu_metadata, u.migrated_from_id as tu_migrated_from_id, p.id as tu_pool_id, p.name as tu_pool_name,
+              p.source as tu_pool_source,
+              coalesce((select json_agg(r.key order by r.key) from user_roles ur join roles r on r.id = ur.role_id where ur.user_id = u.id), '[]') as tu_roles
+       from users u left join user_pools p on p.id = u.pool_id where u.id = h.user_id) tu on true`,
+    params: head.params,
+  };
+}
+
+/** The user of a `besideTokenUser` row, or null when there is none. */
+export function tokenUserOf(row: Row): TokenUser | null {
+  if (!row.tu_id) return null;
+  return {
+    id: row.tu_id as string,
+    email: row.tu_email as string,
+    status: row.tu_status as UserStatus,
+    tenantId: (row.tu_tenant_id as string | null) ?? null,
+    roles: jsonColumn<string[]>(row.tu_roles),
+    profile: jsonColumn(row.tu_profile),
+    metadata: jsonColumn(row.tu_metadata),
+    migratedFrom: (row.tu_migrated_from_id as string | null) ?? null,
+    pool: row.tu_pool_id ? { id: row.tu_pool_id as string, name: row.tu_pool_name as string, source: row.tu_pool_source as string } : null,
+  };
+}
+
+/** One user as a token grant needs it (an authorization code's), on the fast path. */
+export async function findTokenUser(em: EntityManager, id: string): Promise<TokenUser | null> {
+  const read = besideTokenUser({ sql: 'select ?::uuid as user_id', params: [id] });
+  const [row] = await query<Row>(em, read.sql, read.params);
+  return row ? tokenUserOf(row) : null;
 }
 
 /** Batched into the sign-in's write after the password check (with the refresh token and the audit event). */
