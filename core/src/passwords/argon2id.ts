@@ -16,8 +16,35 @@ export function hashPassword(password: string): Promise<string> {
   return inHashSlot(() => hash(password, ARGON2ID_OPTIONS));
 }
 
-/** A malformed or foreign hash is a failed verification, never a crash. */
-export function verifyArgon2(stored: string, password: string): Promise<boolean> {
+/**
+ * What an imported argon2 hash may ask for: 128 MiB and 10 passes at most, and no more than 4 passes
+ * over 128 MiB together (about half a second of a thread here; OWASP's is 19 MiB × 2). Beyond that one
+ * hostile hash would hold a hash slot and gigabytes for seconds: it is not verified at all.
+ */
+export const ARGON2_BOUNDS = { memoryKiB: 131_072, passes: 10, lanes: 16, memoryPasses: 131_072 * 4 } as const;
+
+const NAMES = ['argon2d', 'argon2i', 'argon2id'] as const;
+
+/** `argon2d`, `argon2i` or `argon2id` for a well-formed hash within the bounds, else null. */
+export function argon2Format(stored: string): string | null {
+  try {
+    const { algorithm, memoryCost, timeCost, parallelism } = parseOptions(stored);
+    const name = NAMES[algorithm];
+    if (!name || !stored.startsWith(`$${name}$`)) return null;
+    const bounded =
+      memoryCost <= ARGON2_BOUNDS.memoryKiB &&
+      timeCost <= ARGON2_BOUNDS.passes &&
+      parallelism <= ARGON2_BOUNDS.lanes &&
+      memoryCost * timeCost <= ARGON2_BOUNDS.memoryPasses;
+    return bounded ? name : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A malformed, foreign or out-of-bounds hash is a failed verification, never a crash. */
+export async function verifyArgon2(stored: string, password: string): Promise<boolean> {
+  if (!argon2Format(stored)) return false;
   return inHashSlot(() => verify(stored, password)).catch(() => false);
 }
 

@@ -1,4 +1,5 @@
-import { createCipheriv, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { createCipheriv, scrypt, type ScryptOptions } from 'node:crypto';
+import { decodeBase64, derivesTo, within } from './encoding.js';
 
 /**
  * Firebase Auth's modified scrypt, as exported by `firebase auth:export`, stored as
@@ -43,19 +44,24 @@ export async function firebaseScrypt(password: string, salt: Buffer, params: Fir
   return Buffer.concat([cipher.update(Buffer.from(params.signerKey, 'base64')), cipher.final()]);
 }
 
-const within = (value: number, { min, max }: { min: number; max: number }): boolean => Number.isInteger(value) && value >= min && value <= max;
-
-/** A hash whose parameters are out of bounds or malformed fails verification; it never throws. */
-export async function verifyFirebaseScrypt(stored: string, password: string): Promise<boolean> {
+/** The parameters of a well-formed hash within Firebase's bounds, else null. */
+function parse(stored: string): { params: FirebaseScryptParams; salt: Buffer; hash: Buffer } | null {
+  if (!stored.startsWith(PREFIX)) return null;
   const [rounds, memCost, saltSeparator, signerKey, salt, hash, extra] = stored.slice(PREFIX.length).split('$');
-  if (!rounds || !memCost || saltSeparator === undefined || !signerKey || !salt || !hash || extra !== undefined) return false;
+  if (!rounds || !memCost || saltSeparator === undefined || !signerKey || !salt || !hash || extra !== undefined) return null;
   const params = { rounds: Number(rounds), memCost: Number(memCost), saltSeparator, signerKey };
-  if (!within(params.rounds, FIREBASE_SCRYPT_BOUNDS.rounds) || !within(params.memCost, FIREBASE_SCRYPT_BOUNDS.memCost)) return false;
-  const expected = Buffer.from(hash, 'base64');
-  try {
-    const actual = await firebaseScrypt(password, Buffer.from(salt, 'base64'), params);
-    return expected.length === actual.length && timingSafeEqual(expected, actual);
-  } catch {
-    return false;
-  }
+  const { rounds: r, memCost: m } = FIREBASE_SCRYPT_BOUNDS;
+  if (!within(params.rounds, r.min, r.max) || !within(params.memCost, m.min, m.max)) return null;
+  const decoded = [saltSeparator, signerKey, salt, hash].map(decodeBase64);
+  if (decoded.some((bytes) => bytes === null)) return null;
+  return { params, salt: decoded[2]!, hash: decoded[3]! };
+}
+
+export const firebaseScryptFormat = (stored: string): string | null => (parse(stored) ? 'firebase-scrypt' : null);
+
+/** A hash whose parameters are out of bounds or malformed fails verification; it never throws. Runs in a hash slot. */
+export async function verifyFirebaseScrypt(stored: string, password: string): Promise<boolean> {
+  const parsed = parse(stored);
+  if (!parsed) return false;
+  return derivesTo(parsed.hash, () => firebaseScrypt(password, parsed.salt, parsed.params));
 }

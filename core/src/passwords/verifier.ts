@@ -1,7 +1,5 @@
-import { verify as verifyBcrypt } from '@node-rs/bcrypt';
 import { hashPassword, isCurrentArgon2id, verifyArgon2 } from './argon2id.js';
-import { isFirebaseScryptHash, verifyFirebaseScrypt } from './firebase-scrypt.js';
-import { inHashSlot } from './hash-slots.js';
+import { verifyAnyHash } from './formats.js';
 
 export interface Verification {
   ok: boolean;
@@ -10,19 +8,13 @@ export interface Verification {
 }
 
 /**
- * One entry point for every stored hash format. Imports bring bcrypt and Firebase scrypt hashes;
- * each successful sign-in upgrades them to argon2id with the current OWASP parameters.
+ * One entry point for every stored hash format (formats.ts lists them). Imports bring argon2i/d, bcrypt,
+ * Firebase scrypt, PBKDF2, scrypt and legacy salted digests; each successful sign-in upgrades them, and
+ * argon2id with other parameters, to argon2id with the current OWASP parameters.
  */
 export async function verifyPassword(hash: string, password: string): Promise<Verification> {
-  if (hash.startsWith('$argon2')) {
-    const ok = await verifyArgon2(hash, password);
-    return { ok, needsRehash: ok && !isCurrentArgon2id(hash) };
-  }
-  if (/^\$2[aby]\$\d\d\$/.test(hash)) {
-    return { ok: await inHashSlot(() => verifyBcrypt(password, hash)).catch(() => false), needsRehash: true };
-  }
-  if (isFirebaseScryptHash(hash)) return { ok: await inHashSlot(() => verifyFirebaseScrypt(hash, password)), needsRehash: true };
-  return { ok: false, needsRehash: false };
+  const ok = await verifyAnyHash(hash, password);
+  return { ok, needsRehash: ok && !isCurrentArgon2id(hash) };
 }
 
 /** A real hash of a random password, verified when there is no user, so that misses cost what hits cost. */
