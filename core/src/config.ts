@@ -34,6 +34,8 @@ const EnvSchema = z.object({
   TRIBUTARY_AUDIT_RETENTION_DAYS: z.coerce.number().int('must be a whole number of days').min(0).max(36_500).default(0),
   TRIBUTARY_PURGE_INTERVAL_MINUTES: z.coerce.number().int('must be a whole number of minutes').min(0).max(1440).default(10),
   TRIBUTARY_SIGN_IN_FAILURE_FLOOR_MS: z.coerce.number().int('must be a whole number of milliseconds').min(0).max(3000).default(0),
+  TRIBUTARY_BREAKER_FAILURES: z.coerce.number().int('must be a whole number').min(1).max(1000).default(5),
+  TRIBUTARY_BREAKER_HALF_OPEN_MS: z.coerce.number().int('must be a whole number of milliseconds').min(100).max(3_600_000).default(10_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -68,6 +70,10 @@ export interface Config {
   purgeIntervalMinutes: number;
   /** The least time a failed sign-in takes before it is answered (sign-in/failure-floor.ts adapts above it). */
   signInFailureFloorMs: number;
+  /** Consecutive outages of a pool's source that open its circuit (pools/pool-breakers.ts). */
+  breakerFailures: number;
+  /** How long an open circuit refuses calls before a probe. */
+  breakerHalfOpenMs: number;
 }
 
 export class ConfigError extends Error {
@@ -105,5 +111,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     auditRetentionDays: env.TRIBUTARY_AUDIT_RETENTION_DAYS,
     purgeIntervalMinutes: env.TRIBUTARY_PURGE_INTERVAL_MINUTES,
     signInFailureFloorMs: env.TRIBUTARY_SIGN_IN_FAILURE_FLOOR_MS,
+    breakerFailures: env.TRIBUTARY_BREAKER_FAILURES,
+    breakerHalfOpenMs: env.TRIBUTARY_BREAKER_HALF_OPEN_MS,
   };
 }

@@ -11,7 +11,8 @@ let second: DirectoryPeer;
 let pools: ReturnType<typeof poolsOf>;
 
 beforeAll(async () => {
-  server = await startTestServer({ sources: [directorySource] });
+  // A pool's circuit opens after five outages in a row (the default) and probes again 500 ms later.
+  server = await startTestServer({ sources: [directorySource], env: { TRIBUTARY_BREAKER_HALF_OPEN_MS: '500' } });
   pools = poolsOf(server, directorySource.key);
   [first, second] = await Promise.all([startDirectoryPeer(), startDirectoryPeer()]);
   ok(await server.gql('mutation { createRole(input: { key: "editor", name: "Editor" }) { id } }'));
@@ -177,6 +178,11 @@ describe('pool order and failing sources', () => {
       expect(response.body.error).toBe('source_unavailable');
     }
     await first.setMode('up');
+    // Five outages in a row opened the pool's circuit: 503 without asking the source, until a probe finds it back.
+    const received = first.requests;
+    expect((await signIn(server, 'owned@legacy.test', 'owned-pass-1')).status).toBe(503);
+    expect(first.requests).toBe(received);
+    await sleep(500);
     expect((await signIn(server, 'owned@legacy.test', 'owned-pass-1')).status).toBe(200);
     expect((await userRow('owned@legacy.test'))!.pool_id).toBe(id);
   });

@@ -67,8 +67,9 @@ export function federationRouter(orm: Orm, deps: FederationDeps): express.Router
     const nonce = random();
     const verifier = random();
     try {
-      const connection = (await deps.connector.connect(pool)) as FederationConnection;
-      const url = await connection.authorizationUrl({ redirectUri: deps.callbackUrl(), state, nonce, codeChallenge: pkceChallenge(verifier) });
+      const url = await deps.connector.call(pool, (connection) =>
+        (connection as FederationConnection).authorizationUrl({ redirectUri: deps.callbackUrl(), state, nonce, codeChallenge: pkceChallenge(verifier) }),
+      );
       const flow = {
         state,
         poolId: pool.id,

@@ -9,7 +9,9 @@ import {
 } from '@tributary/plugin-kit';
 import type { Logger } from '../logger.js';
 import type { SecretBox } from '../secrets/secret-box.js';
+import { CircuitOpen, PoolBreakers } from './pool-breakers.js';
 import { openSecrets } from './pool-config.js';
+import { publishSourceCall } from './source-calls.js';
 import { DEFAULT_SOURCE_TIMEOUT_MS, type UserPool } from './pool.entity.js';
 import type { SourceRegistry } from './source-registry.js';
 
@@ -28,6 +30,8 @@ export class PoolConnector {
     private readonly logger: Logger,
     /** Offered to every plugin as ctx.services; core's Sandbox satisfies the kit's ScriptSandbox. */
     private readonly services: SourceServices = {},
+    /** Each pool's circuit breaker: callers run their source calls through it (sign-in/source-call.ts, call()). */
+    readonly breakers: PoolBreakers = new PoolBreakers(),
   ) {}
 
   connect(pool: UserPool): Promise<Connection> {
@@ -52,7 +56,27 @@ export class PoolConnector {
     return connection;
   }
 
+  /**
+   * One call to a pool's source (jobs, write-back) through its breaker and timeout: throws
+   * SourceUnavailable at once while the pool's circuit is open.
+   */
+  async call<T>(pool: UserPool, operation: (connection: Connection) => Promise<T>): Promise<T> {
+    try {
+      const result = await this.breakers.run(pool.id, async () =>
+        withTimeout(operation(await this.connect(pool)), pool.settings.timeoutMs ?? DEFAULT_SOURCE_TIMEOUT_MS),
+      );
+      publishSourceCall(() => ({ pool: pool.id, operation: 'call', result: 'ok' }));
+      return result;
+    } catch (error) {
+      const code = error instanceof CircuitOpen ? 'CIRCUIT_OPEN' : error instanceof SourceError ? error.code : 'BAD_RESPONSE';
+      publishSourceCall(() => ({ pool: pool.id, operation: 'call', result: 'unavailable', code }));
+      if (error instanceof CircuitOpen) throw new SourceUnavailable('the source failed repeatedly; its circuit is open', { code: 'UNAVAILABLE', cause: error });
+      throw error;
+    }
+  }
+
   forget(poolId: string): void {
+    this.breakers.forget(poolId);
     const cached = this.#connections.get(poolId);
     this.#connections.delete(poolId);
     cached?.connection.then((connection) => connection.close?.()).catch(() => undefined);

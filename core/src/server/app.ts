@@ -13,6 +13,7 @@ import { createHttpApp } from './http-app.js';
 import { createLogger, type Logger } from '../logger.js';
 import { schedulePurge } from '../maintenance/purge-schedule.js';
 import { builtinSources } from '../pools/builtin-sources.js';
+import { PoolBreakers } from '../pools/pool-breakers.js';
 import { PoolConnector } from '../pools/pool-connector.js';
 import { SourceRegistry } from '../pools/source-registry.js';
 import { scriptChecker } from '../prehooks/check-code.js';
@@ -74,7 +75,10 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
   try {
     const box = new SecretBox(resolveSecretKey(config, logger));
     const sandbox = new Sandbox(options.sandbox);
-    const connector = new PoolConnector(sources, box, logger, { sandbox });
+    const breakers = new PoolBreakers({ failures: config.breakerFailures, halfOpenAfterMs: config.breakerHalfOpenMs }, (pool, state) =>
+      logger[state === 'open' ? 'warn' : 'info']({ pool, state }, 'pool circuit breaker'),
+    );
+    const connector = new PoolConnector(sources, box, logger, { sandbox }, breakers);
     const runLog = new PrehookRunLog(() => database.orm.em.fork(), logger);
     const prehooks = new PrehookRunner(sandbox, new PrehookCache(() => loadActivePrehooks(database.orm.em.fork())), runLog, logger);
     const deps: AppDeps = { logger, sources, box, connector, sandbox, checkCode: scriptChecker(sandbox), prehooks };

@@ -1,5 +1,6 @@
 import { SourceError, SourceUnavailable, type Credentials } from '@tributary/plugin-kit';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { PoolBreakers } from '../pools/pool-breakers.js';
 import type { PoolConnector } from '../pools/pool-connector.js';
 import { DEFAULT_SOURCE_TIMEOUT_MS, type UserPool } from '../pools/pool.entity.js';
 import { authenticateWithPool } from './source-call.js';
@@ -14,7 +15,7 @@ type Step = { after?: number } & ({ answer: unknown } | { error: unknown } | { h
  * Test doubles of the collaborators: a connector that hands out one connection whose authenticate
  * plays the scripted steps in order, and the few fields of a pool that the call reads.
  */
-function source(steps: Step[], timeoutMs?: number) {
+function source(steps: Step[], timeoutMs?: number, breakers = new PoolBreakers()) {
   const calls: Credentials[] = [];
   const connection = {
     authenticate(given: Credentials): Promise<unknown> {
@@ -26,7 +27,7 @@ function source(steps: Step[], timeoutMs?: number) {
       return step.after === undefined ? settle() : new Promise((resolve) => setTimeout(resolve, step.after)).then(settle);
     },
   };
-  const connector = { connect: async () => connection } as unknown as PoolConnector;
+  const connector = { connect: async () => connection, breakers } as unknown as PoolConnector;
   const pool = { id: 'pool-1', source: 'fake', settings: timeoutMs === undefined ? {} : { timeoutMs } } as unknown as UserPool;
   return { calls, call: () => authenticateWithPool(connector, pool, credentials) };
 }
@@ -89,14 +90,43 @@ describe('authenticateWithPool', () => {
 
   it('counts a connection that cannot check passwords, or a connect that fails, as unavailable', async () => {
     const pool = { id: 'pool-1', source: 'fake', settings: {} } as unknown as UserPool;
-    const federation = { connect: async () => ({ authorizationUrl: () => 'https://idp.test' }) } as unknown as PoolConnector;
+    const breakers = new PoolBreakers();
+    const federation = { connect: async () => ({ authorizationUrl: () => 'https://idp.test' }), breakers } as unknown as PoolConnector;
     expect(await authenticateWithPool(federation, pool, credentials)).toEqual({
       kind: 'unavailable',
       code: 'UNSUPPORTED',
       reason: 'the source cannot check passwords',
     });
-    const broken = { connect: () => Promise.reject(new SourceError('INVALID_CONFIG', 'pool source "fake" is not installed')) } as unknown as PoolConnector;
+    const broken = {
+      connect: () => Promise.reject(new SourceError('INVALID_CONFIG', 'pool source "fake" is not installed')),
+      breakers,
+    } as unknown as PoolConnector;
     expect(await authenticateWithPool(broken, pool, credentials)).toMatchObject({ kind: 'unavailable', code: 'INVALID_CONFIG' });
+  });
+
+  it('opens the circuit after consecutive outages, never for wrong passwords or refusals, and a probe closes it', async () => {
+    vi.useFakeTimers();
+    try {
+      const breakers = new PoolBreakers({ failures: 2, halfOpenAfterMs: 1000 });
+      const wrong = Array.from({ length: 5 }, (): Step => ({ answer: null }));
+      const refusals = Array.from({ length: 5 }, (): Step => ({ error: new SourceError('REJECTED', 'disabled') }));
+      const guesses = source([...wrong, ...refusals], undefined, breakers);
+      for (let i = 0; i < 10; i++) await guesses.call();
+      expect(breakers.state('pool-1')).toBe('closed');
+
+      const down = source([{ error: new SourceUnavailable('502') }, { error: new SourceUnavailable('502') }, { answer: identity }], undefined, breakers);
+      await down.call();
+      await down.call();
+      expect(breakers.state('pool-1')).toBe('open');
+      expect(await down.call()).toEqual({ kind: 'unavailable', code: 'CIRCUIT_OPEN', reason: 'circuit open' });
+      expect(down.calls).toHaveLength(2);
+      vi.advanceTimersByTime(1000);
+      expect(await down.call()).toMatchObject({ kind: 'accepted' });
+      expect(down.calls).toHaveLength(3);
+      expect(breakers.state('pool-1')).toBe('closed');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   describe('with a clock the test moves', () => {

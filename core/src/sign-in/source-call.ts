@@ -1,6 +1,8 @@
 import { SourceError, type Credentials, type ExternalConnection, type Identity } from '@tributary/plugin-kit';
 import { z } from 'zod';
+import { CircuitOpen } from '../pools/pool-breakers.js';
 import { withTimeout, type PoolConnector } from '../pools/pool-connector.js';
+import { publishSourceCall } from '../pools/source-calls.js';
 import { DEFAULT_SOURCE_TIMEOUT_MS, type UserPool } from '../pools/pool.entity.js';
 
 /** What a source may hand back; anything else is garbage and the source counts as unavailable. */
@@ -22,11 +24,47 @@ export type SourceOutcome =
   /** Down, slow, throttling or garbage: we cannot tell whether the credentials are good. */
   | { kind: 'unavailable'; code: string; reason: string; retryAfterMs?: number };
 
+/** An outage outcome, thrown inside the pool's breaker so that it counts there. */
+class Outage extends Error {
+  constructor(readonly outcome: SourceOutcome) {
+    super('source outage');
+  }
+}
+
+/** A config the source refuses or a missing capability is the admin's to fix: no breaker would help. */
+const NOT_OUTAGES = new Set(['INVALID_CONFIG', 'UNSUPPORTED']);
+
 /**
  * Calls one pool's source with its timeout and turns everything it can do (answer, throw, hang,
- * return garbage) into an outcome. Nothing a source does escapes as an exception.
+ * return garbage) into an outcome. Nothing a source does escapes as an exception. Through the
+ * pool's circuit breaker: while it is open, the outcome is `unavailable` (CIRCUIT_OPEN) at once.
  */
 export async function authenticateWithPool(connector: PoolConnector, pool: UserPool, credentials: Credentials): Promise<SourceOutcome> {
+  const outcome = await throughBreaker(connector, pool, credentials);
+  publishSourceCall(() => ({
+    pool: pool.id,
+    operation: 'authenticate',
+    result: outcome.kind,
+    ...(outcome.kind === 'unavailable' ? { code: outcome.code } : {}),
+  }));
+  return outcome;
+}
+
+async function throughBreaker(connector: PoolConnector, pool: UserPool, credentials: Credentials): Promise<SourceOutcome> {
+  try {
+    return await connector.breakers.run(pool.id, async () => {
+      const outcome = await attempt(connector, pool, credentials);
+      if (outcome.kind === 'unavailable' && !NOT_OUTAGES.has(outcome.code)) throw new Outage(outcome);
+      return outcome;
+    });
+  } catch (error) {
+    if (error instanceof Outage) return error.outcome;
+    if (error instanceof CircuitOpen) return { kind: 'unavailable', code: 'CIRCUIT_OPEN', reason: 'circuit open' };
+    throw error;
+  }
+}
+
+async function attempt(connector: PoolConnector, pool: UserPool, credentials: Credentials): Promise<SourceOutcome> {
   const started = Date.now();
   const first = await callOnce(connector, pool, credentials);
   // A source that throttles and says when to come back gets one more try, if that fits the pool's time budget.
