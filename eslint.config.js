@@ -25,6 +25,8 @@ const LAYERS = [
   ['sign-in'],
   ['federation'],
   ['maintenance'],
+  // File imports: export files with password hashes, written into a pool in bulk.
+  ['imports'],
   // The composition root: schema, services, HTTP app, startApp; then the entry points.
   ['server'],
   ['main', 'cli', 'index'],

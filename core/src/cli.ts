@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { AdminKeyService } from './admin-keys/admin-key.service.js';
 import { loadConfig } from './config.js';
 import { openDatabase } from './db/database.js';
+import { runImportCommand, IMPORT_OPTIONS, IMPORT_USAGE } from './imports/import-command.js';
 import { createLogger } from './logger.js';
 import { purgeExpiredRows } from './maintenance/purge.js';
 import { SecretBox } from './secrets/secret-box.js';
@@ -16,11 +17,12 @@ const USAGE = `usage:
   pnpm tributary admin-key revoke --name NAME   revoke the key of that name (or --id ID); it stops working at once; the last key cannot be revoked
   pnpm tributary migrate                        apply pending database migrations
   pnpm tributary keys rotate                    add the next token signing key: published at once, signing once cached JWKS have expired; the old one stays published until its tokens expire
-  pnpm tributary purge                          delete expired tokens, codes, flows and throttle counters now (servers also do it, every TRIBUTARY_PURGE_INTERVAL_MINUTES)`;
+  pnpm tributary purge                          delete expired tokens, codes, flows and throttle counters now (servers also do it, every TRIBUTARY_PURGE_INTERVAL_MINUTES)
+${IMPORT_USAGE}`;
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
-  options: { name: { type: 'string' }, id: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  options: { name: { type: 'string' }, id: { type: 'string' }, help: { type: 'boolean', short: 'h' }, ...IMPORT_OPTIONS },
 });
 const command = positionals.join(' ');
 const config = loadConfig();
@@ -31,7 +33,7 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return values.help ? 0 : 2;
   }
-  if (!['admin-key create', 'admin-key list', 'admin-key revoke', 'migrate', 'keys rotate', 'purge'].includes(command)) {
+  if (!['admin-key create', 'admin-key list', 'admin-key revoke', 'migrate', 'keys rotate', 'purge', 'import'].includes(command)) {
     console.error(`unknown command "${command}"\n${USAGE}`);
     return 2;
   }
@@ -45,7 +47,9 @@ async function main(): Promise<number> {
   }
   const database = await openDatabase(config, logger);
   try {
-    if (command === 'migrate') {
+    if (command === 'import') {
+      return await runImportCommand(database.orm.em.fork(), values);
+    } else if (command === 'migrate') {
       console.log('database schema is up to date');
     } else if (command === 'purge') {
       const deleted = await purgeExpiredRows(database.orm.em.fork(), { auditRetentionDays: config.auditRetentionDays });

@@ -397,3 +397,96 @@ export async function bulkInsertUsers(db: Queryable, users: readonly BulkUser[],
   }
   return total;
 }
+
+// ---------------------------------------------------------------------------------------------------
+// File import: users of an export file, with their password hashes, as local users of the pool.
+
+/** A user of an export file, ready to write: email normalised, tenant resolved. */
+export interface ImportedUserRow {
+  /** The id the user gets if created. */
+  id: string;
+  externalId: string;
+  email: string;
+  profile: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+  status: 'ACTIVE' | 'DISABLED';
+  /** Any format the verifier knows; null: the user keeps signing in through the pool's source. */
+  passwordHash: string | null;
+  /** The tenant of a new user (existing users keep theirs, as at sign-in). */
+  tenantId: string | null;
+  /** Set when the tenant must be created with the user (its name). */
+  tenantName: string | null;
+}
+
+export type ImportOutcome = 'created' | 'updated' | 'unchanged' | 'conflict';
+
+/*
+ * One statement per batch. A user with a hash becomes what a JIT migration makes: local (pool_id null),
+ * migrated_from the pool, signing in here with the old password (rehashed to argon2id at the first
+ * sign-in); a user without one stays the pool's (pool_id), signing in through the source. A user of
+ * this email who is the pool's (or was migrated from it) is updated: profile replaced, metadata merged
+ * into theirs, status, and the hash only if they have none yet (a user who signed in since keeps their
+ * argon2id hash, and a re-import changes nothing). An email held by anyone else (a native user, another
+ * pool's) is never touched: a conflict. Tenants are made only for users this statement created.
+ */
+const IMPORT_STATEMENT = `
+with input as (
+  select * from unnest($2::uuid[], $3::text[], $4::text[], $5::jsonb[], $6::jsonb[], $7::text[], $8::text[], $9::text[], $10::text[]) with ordinality
+    as t(id, external_id, email, profile, metadata, status, password_hash, tenant_id, tenant_name, at)
+), classified as (
+  select i.*, u.id as own_id,
+    u.id is not null and not (u.pool_id is not distinct from $1 or (u.pool_id is null and u.migrated_from_id is not distinct from $1)) as taken,
+    u.id is not null and (u.profile is distinct from i.profile or not (u.metadata @> i.metadata) or u.status <> i.status
+      or (i.password_hash is not null and u.password_hash is null)) as differs
+  from input i left join users u on u.email = i.email
+), created as (
+  insert into users (id, email, status, tenant_id, profile, metadata, pool_id, migrated_from_id, external_id, password_hash, migrated_at, created_at, updated_at)
+  select id, email, status, tenant_id, profile, metadata,
+    case when password_hash is null then $1::uuid end, case when password_hash is not null then $1::uuid end,
+    external_id, password_hash, case when password_hash is not null then now() end, now(), now()
+  from classified where own_id is null
+  on conflict do nothing
+  returning id
+), tenants_made as (
+  insert into tenants (id, name, metadata, created_at, updated_at)
+  select distinct on (c.tenant_id) c.tenant_id, c.tenant_name, '{}', now(), now()
+  from classified c join created k on k.id = c.id where c.tenant_name is not null
+  on conflict (id) do nothing
+  returning id
+), updated as (
+  update users u set profile = c.profile, metadata = u.metadata || c.metadata, status = c.status,
+    password_hash = coalesce(u.password_hash, c.password_hash),
+    pool_id = case when coalesce(u.password_hash, c.password_hash) is null then u.pool_id end,
+    migrated_from_id = case when coalesce(u.password_hash, c.password_hash) is null then u.migrated_from_id else $1::uuid end,
+    migrated_at = case when u.pool_id is not null and c.password_hash is not null then now() else u.migrated_at end,
+    updated_at = now()
+  from classified c where u.id = c.own_id and not c.taken and c.differs
+  returning u.id
+)
+select c.at, case
+    when c.taken then 'conflict'
+    when c.own_id is not null then case when c.differs then 'updated' else 'unchanged' end
+    when c.id in (select id from created) then 'created'
+    else 'conflict'
+  end as outcome
+from classified c`;
+
+/** Writes one batch (see IMPORT_STATEMENT) in one round trip; the outcome of each row, in input order. */
+export async function importUsers(db: Queryable, poolId: string, users: readonly ImportedUserRow[]): Promise<ImportOutcome[]> {
+  if (users.length === 0) return [];
+  const { rows } = await db.query<{ at: string; outcome: ImportOutcome }>(IMPORT_STATEMENT, [
+    poolId,
+    users.map((user) => user.id),
+    users.map((user) => user.externalId),
+    users.map((user) => user.email),
+    users.map((user) => JSON.stringify(user.profile)),
+    users.map((user) => JSON.stringify(user.metadata)),
+    users.map((user) => user.status),
+    users.map((user) => user.passwordHash),
+    users.map((user) => user.tenantId),
+    users.map((user) => user.tenantName),
+  ]);
+  const outcomes = new Array<ImportOutcome>(users.length);
+  for (const row of rows) outcomes[Number(row.at) - 1] = row.outcome;
+  return outcomes;
+}

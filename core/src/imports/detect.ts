@@ -1,0 +1,47 @@
+import { identifyHash } from '../passwords/formats.js';
+import { normaliseEmail } from '../users/user.service.js';
+import type { ImportRecord } from './import-record.js';
+
+/** How many refused records a report lists by number (the count covers them all). */
+const LISTED = 20;
+
+export interface Detection {
+  records: number;
+  /** Records per stored hash format (`bcrypt`, `pbkdf2-sha256`...), `none` for users without a hash. */
+  formats: Record<string, number>;
+  /** Records with a legacy (fast digest) hash. */
+  legacy: number;
+  refused: number;
+  /** The first refused records: where, and why. */
+  firstRefused: { at: number; reason: string }[];
+  /** The hash of the `--verify` user, if the file has them. */
+  verifyHash?: string | null;
+}
+
+/**
+ * The first pass over the whole file, before anything is written: the format of every hash, and every
+ * record that cannot be imported (no email, an unsupported scheme, a hash in no known format or with
+ * parameters out of bounds). Only names formats; nothing is hashed.
+ */
+export async function detectFormats(records: AsyncIterable<ImportRecord>, verifyEmail?: string, onRecord?: (count: number) => void): Promise<Detection> {
+  const detection: Detection = { records: 0, formats: {}, legacy: 0, refused: 0, firstRefused: [] };
+  for await (const record of records) {
+    detection.records++;
+    onRecord?.(detection.records);
+    const format = record.passwordHash === null ? null : identifyHash(record.passwordHash);
+    const reason =
+      record.problem ??
+      (record.passwordHash !== null && !format ? 'a password hash in no supported format, or with parameters out of bounds' : undefined) ??
+      (record.email.includes('@') ? undefined : 'not an email address');
+    if (reason) {
+      detection.refused++;
+      if (detection.firstRefused.length < LISTED) detection.firstRefused.push({ at: record.at, reason });
+      continue;
+    }
+    const name = format?.name ?? 'none';
+    detection.formats[name] = (detection.formats[name] ?? 0) + 1;
+    if (format?.legacy) detection.legacy++;
+    if (verifyEmail && normaliseEmail(record.email) === verifyEmail) detection.verifyHash = record.passwordHash;
+  }
+  return detection;
+}

@@ -1,0 +1,264 @@
+// `pnpm tributary import`: export files with password hashes, imported by the CLI into a pool; the users
+// then sign in over HTTP with their old passwords, and the first sign-in rehashes to argon2id.
+import { execFile } from 'node:child_process';
+import { createHash, pbkdf2Sync, randomBytes, scryptSync } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import bcrypt from 'bcryptjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { firebaseScrypt } from '@tributary/core';
+import { configSource } from '../fixtures/test-sources.js';
+import { ok, startTestServer, type TestServer } from '../support/server.js';
+import { signIn } from '../support/sign-in.js';
+
+const run = promisify(execFile);
+const dir = mkdtempSync(join(tmpdir(), 'tributary-import-'));
+let server: TestServer;
+let poolId: string;
+
+beforeAll(async () => {
+  server = await startTestServer({ sources: [configSource] });
+  const { createUserPool } = ok(
+    await server.gql(`mutation($input: CreateUserPoolInput!) { createUserPool(input: $input) { id } }`, {
+      input: { name: 'Legacy', type: 'EXTERNAL', source: 'test-directory', config: { baseUrl: 'https://directory.example', region: 'eu', apiKey: 'k' } },
+    }),
+  );
+  poolId = createUserPool.id;
+});
+afterAll(() => server.close());
+
+const file = (name: string, content: string) => {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+};
+
+const tributary = (args: string[]) =>
+  run('node', ['--no-node-snapshot', '--import', 'tsx', 'core/src/cli.ts', 'import', '--pool', poolId, ...args], {
+    cwd: new URL('../..', import.meta.url).pathname,
+    env: { ...process.env, DATABASE_URL: server.databaseUrl, LOG_LEVEL: 'silent' },
+  });
+
+const userRow = async (email: string) =>
+  (
+    await server.sql<{
+      password_hash: string;
+      pool_id: string | null;
+      migrated_from_id: string | null;
+      status: string;
+      tenant_id: string | null;
+      profile: any;
+      metadata: any;
+    }>('select password_hash, pool_id, migrated_from_id, status, tenant_id, profile, metadata from users where email = ?', [email])
+  )[0];
+
+/** Signs in with the old password over HTTP and checks the stored hash became argon2id. */
+async function signsInAndRehashes(email: string, password: string) {
+  const before = (await userRow(email))!.password_hash;
+  expect(before).not.toMatch(/^\$argon2id\$/);
+  expect((await signIn(server, email, `${password}x`)).status).toBe(401);
+  const response = await signIn(server, email, password);
+  expect(response.status).toBe(200);
+  expect(response.body.access_token).toEqual(expect.any(String));
+  expect((await userRow(email))!.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+  expect((await signIn(server, email, password)).status).toBe(200);
+}
+
+const b64 = (bytes: Buffer) => bytes.toString('base64').replace(/=+$/, '');
+const salt = Buffer.from('0f1e2d3c4b5a69788796a5b4c3d2e1f0', 'hex');
+
+describe('import --format auth0', () => {
+  const users = [
+    {
+      email: 'Ada@Auth0.test',
+      email_verified: true,
+      user_id: 'auth0|ada',
+      name: 'Ada',
+      app_metadata: { plan: 'pro' },
+      password_hash: bcrypt.hashSync('ada-old-pass', 4),
+    },
+    {
+      email: 'bob@auth0.test',
+      user_id: 'auth0|bob',
+      blocked: false,
+      user_metadata: { theme: 'dark' },
+      custom_password_hash: {
+        algorithm: 'pbkdf2',
+        hash: { value: `$pbkdf2-sha256$i=10000,l=32$${b64(salt)}$${b64(pbkdf2Sync('bob-old-pass', salt, 10_000, 32, 'sha256'))}`, encoding: 'utf8' },
+      },
+    },
+    {
+      email: 'cy@auth0.test',
+      user_id: 'auth0|cy',
+      custom_password_hash: {
+        algorithm: 'sha256',
+        hash: { value: createHash('sha256').update('cy-old-pass').update('pepper-salt').digest('hex'), encoding: 'hex' },
+        salt: { value: 'pepper-salt', encoding: 'utf8', position: 'suffix' },
+      },
+    },
+    { email: 'sso@auth0.test', user_id: 'google-oauth2|1' },
+  ];
+
+  it('imports users with bcrypt, PBKDF2 and salted SHA-256 hashes as local users of the pool, who sign in with their old password', async () => {
+    const path = file('auth0.json', JSON.stringify(users));
+    const { stdout } = await tributary(['--file', path, '--format', 'auth0', '--verify', 'ada@auth0.test=ada-old-pass']);
+    expect(stdout).toContain('4 records; hash formats: bcrypt 1, pbkdf2-sha256 1, ssha256 1, none 1');
+    expect(stdout).toContain('warning: 1 legacy hashes');
+    expect(stdout).toContain('4 created, 0 updated, 0 unchanged, 0 conflicts');
+    const ada = (await userRow('ada@auth0.test'))!;
+    expect(ada).toMatchObject({ pool_id: null, migrated_from_id: poolId, status: 'ACTIVE', metadata: { plan: 'pro' } });
+    expect(ada.profile).toEqual({ name: 'Ada', email_verified: true });
+    expect(ada.tenant_id).not.toBeNull(); // AUTO_CREATE: the user's own tenant, as at a first sign-in
+    // A user without a hash stays the pool's: the source signs them in, as before.
+    expect(await userRow('sso@auth0.test')).toMatchObject({ pool_id: poolId, migrated_from_id: null, password_hash: null });
+    await signsInAndRehashes('ada@auth0.test', 'ada-old-pass');
+    await signsInAndRehashes('bob@auth0.test', 'bob-old-pass');
+    await signsInAndRehashes('cy@auth0.test', 'cy-old-pass');
+  });
+
+  it('imported again, leaves every user unchanged and keeps the argon2id hashes of those who signed in', async () => {
+    const { stdout } = await tributary(['--file', join(dir, 'auth0.json'), '--format', 'auth0']);
+    expect(stdout).toContain('0 created, 0 updated, 4 unchanged, 0 conflicts');
+    expect((await userRow('ada@auth0.test'))!.password_hash).toMatch(/^\$argon2id\$/);
+    expect((await signIn(server, 'ada@auth0.test', 'ada-old-pass')).status).toBe(200);
+  });
+});
+
+describe('import --format firebase', () => {
+  const params = { rounds: 8, memCost: 10, saltSeparator: 'Bw==', signerKey: randomBytes(64).toString('base64') };
+
+  it('imports an auth:export file with the project hash parameters; users sign in with their old password', async () => {
+    const fbSalt = randomBytes(16);
+    const passwordHash = (await firebaseScrypt('fran-old-pass', fbSalt, params)).toString('base64');
+    const exported = {
+      users: [
+        {
+          localId: 'fb-fran',
+          email: 'fran@firebase.test',
+          emailVerified: true,
+          passwordHash,
+          salt: fbSalt.toString('base64'),
+          displayName: 'Fran',
+          customAttributes: '{"tier":"gold"}',
+          disabled: false,
+        },
+        { localId: 'fb-gus', email: 'gus@firebase.test', disabled: true },
+      ],
+    };
+    const path = file('firebase.json', JSON.stringify(exported));
+    const hashArgs = ['--hash-key', params.signerKey, '--salt-separator', params.saltSeparator, '--rounds', '8', '--mem-cost', '10'];
+    const { stdout } = await tributary(['--file', path, '--format', 'firebase', ...hashArgs, '--verify', 'fran@firebase.test=fran-old-pass']);
+    expect(stdout).toContain('2 records; hash formats: firebase-scrypt 1, none 1');
+    expect(stdout).toContain('2 created');
+    expect((await userRow('fran@firebase.test'))!.profile).toEqual({ name: 'Fran', claims: { tier: 'gold' }, email_verified: true });
+    expect((await userRow('gus@firebase.test'))!.status).toBe('DISABLED');
+    await signsInAndRehashes('fran@firebase.test', 'fran-old-pass');
+  });
+
+  it('refuses a file with hashes but without the project hash parameters, naming the record', async () => {
+    const path = file(
+      'firebase-noparams.json',
+      JSON.stringify({ users: [{ localId: 'x', email: 'x@firebase.test', passwordHash: 'aGFzaA==', salt: 'c2FsdA==' }] }),
+    );
+    await expect(tributary(['--file', path, '--format', 'firebase'])).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('record 1: a password hash, but no project hash parameters'),
+    });
+    expect(await userRow('x@firebase.test')).toBeUndefined();
+  });
+});
+
+describe('import --format csv', () => {
+  it('imports a CSV with scrypt and {SSHA512} hashes (quoted, as RFC 4180 wants for commas); users sign in with their old password', async () => {
+    const scrypt = `$scrypt$ln=10,r=8,p=1$${b64(salt)}$${b64(scryptSync('hal-old-pass', salt, 32, { N: 1024, r: 8, p: 1 }))}`;
+    const path = file(
+      'users.csv',
+      [
+        'email,password_hash,name,email_verified,external_id',
+        `hal@csv.test,"${scrypt}","Hal, Jr.",true,h-1`,
+        `ivy@csv.test,"{SSHA512}${Buffer.concat([createHash('sha512').update('ivy-old-pass').update(salt).digest(), salt]).toString('base64')}",Ivy,false,h-2`,
+      ].join('\n'),
+    );
+    const { stdout } = await tributary(['--file', path, '--format', 'csv', '--verify', 'hal@csv.test=hal-old-pass']);
+    expect(stdout).toContain('2 records; hash formats: scrypt 1, ssha512 1');
+    expect((await userRow('hal@csv.test'))!.profile).toEqual({ name: 'Hal, Jr.', email_verified: true });
+    await signsInAndRehashes('hal@csv.test', 'hal-old-pass');
+    await signsInAndRehashes('ivy@csv.test', 'ivy-old-pass');
+  });
+
+  it('refuses a CSV with an unknown column before reading a user', async () => {
+    const path = file('typo.csv', 'email,pasword_hash\njo@csv.test,x\n');
+    await expect(tributary(['--file', path, '--format', 'csv'])).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('unknown CSV column(s) pasword_hash'),
+    });
+  });
+});
+
+describe('detection, --verify and --dry-run', () => {
+  const good = (n: number) => ({ email: `d${n}@detect.test`, user_id: `d${n}`, password_hash: bcrypt.hashSync(`pass-${n}`, 4) });
+
+  it('refuses a file with a hash in an unknown format, naming its record, and writes nothing', async () => {
+    const path = file(
+      'unknown.json',
+      JSON.stringify([
+        good(1),
+        good(2),
+        { email: 'd3@detect.test', password_hash: '$1$saltsalt$qjXMvbEw8oaL.CzflDugX/' },
+        good(4),
+        { email: 'd5@detect.test', password_hash: '$2b$31$' + 'a'.repeat(53) },
+      ]),
+    );
+    const failure = await tributary(['--file', path, '--format', 'auth0']).catch((error: { code: number; stderr: string }) => error);
+    expect(failure).toMatchObject({ code: 1 });
+    expect((failure as { stderr: string }).stderr).toContain('2 of 5 records cannot be imported; nothing was written');
+    expect((failure as { stderr: string }).stderr).toMatch(/record 3: a password hash in no supported format[^\n]*\n\s*record 5: /);
+    expect(await server.sql("select email from users where email like '%@detect.test'")).toEqual([]);
+  });
+
+  it('--verify with a wrong password refuses before writing anything', async () => {
+    const path = file('verify.json', JSON.stringify([good(1), good(2)]));
+    await expect(tributary(['--file', path, '--format', 'auth0', '--verify', 'd2@detect.test=not-pass-2'])).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining("the password given does not match d2@detect.test's hash"),
+    });
+    await expect(tributary(['--file', path, '--format', 'auth0', '--verify', 'nobody@detect.test=x'])).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('the file has no user nobody@detect.test'),
+    });
+    expect(await server.sql("select email from users where email like '%@detect.test'")).toEqual([]);
+  });
+
+  it('--dry-run counts what would happen and writes nothing', async () => {
+    const path = file(
+      'dry.json',
+      JSON.stringify([good(1), good(2), { email: 'ada@auth0.test', user_id: 'other|ada', password_hash: bcrypt.hashSync('x', 4) }]),
+    );
+    const before = await server.sql('select count(*)::int as n from users');
+    const { stdout } = await tributary(['--file', path, '--format', 'auth0', '--dry-run']);
+    expect(stdout).toContain('dry run, nothing written: 2 would be created');
+    expect(await server.sql('select count(*)::int as n from users')).toEqual(before);
+    expect(await server.sql("select id from tenants where name like '%@detect.test%'")).toEqual([]);
+  });
+
+  it('a native user holding an email of the file is a conflict, never overwritten', async () => {
+    await server.sql(
+      "insert into users (id, email, status, profile, metadata, password_hash, created_at, updated_at) values (gen_random_uuid(), 'native@detect.test', 'ACTIVE', '{\"name\":\"Native\"}', '{}', 'native-hash', now(), now())",
+    );
+    const path = file(
+      'conflict.json',
+      JSON.stringify([{ email: 'native@detect.test', user_id: 'n', name: 'Impostor', password_hash: bcrypt.hashSync('x', 4) }]),
+    );
+    const { stdout } = await tributary(['--file', path, '--format', 'auth0']);
+    expect(stdout).toContain('0 created, 0 updated, 0 unchanged, 1 conflicts');
+    expect(stdout).toContain('conflict at record 1: native@detect.test');
+    expect(await userRow('native@detect.test')).toMatchObject({
+      password_hash: 'native-hash',
+      pool_id: null,
+      migrated_from_id: null,
+      profile: { name: 'Native' },
+    });
+  });
+});
