@@ -28,6 +28,8 @@ export interface TestServerOptions {
   env?: Record<string, string>;
   /** Another node on the same database (and secrets key) as this server. */
   sameDatabaseAs?: TestServer;
+  /** A database of the test's own (an embedded server it stops and starts), used as is and never dropped. */
+  databaseUrl?: string;
   /** The server's clock for token times and signing-key activation. */
   clock?: () => number;
   /** Sandbox options, such as a resolver for the host names scripts fetch. */
@@ -39,7 +41,8 @@ export interface TestServerOptions {
 /** The one way tests start Tributary: the real server over HTTP, on a fresh database of its own. */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const peer = options.sameDatabaseAs;
-  const database = peer ? { url: peer.databaseUrl, drop: async () => undefined } : await createDatabase(inject('pgAdminUrl'));
+  const given = peer?.databaseUrl ?? options.databaseUrl;
+  const database = given ? { url: given, drop: async () => undefined } : await createDatabase(inject('pgAdminUrl'));
   const adminKey = peer?.adminKey ?? `trb_admin_${randomBytes(32).toString('base64url')}`;
   const secretKey = peer?.secretKey ?? randomBytes(32).toString('base64');
   const config = loadConfig({

@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
-import { ApiError, AppError, NotFound, RequestTooLarge, UnreadableBody } from '../errors/index.js';
+import { isDatabaseUnavailable } from '../db/unavailable.js';
+import { ApiError, AppError, NotFound, RequestTooLarge, TemporarilyUnavailable, UnreadableBody } from '../errors/index.js';
 import type { Logger } from '../logger.js';
 
 /**
@@ -76,6 +77,11 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return target ? renderRedirect(res, target, api) : renderJson(res, api);
     }
     if (error instanceof AppError) return renderAdmin(res, error);
+    if (isDatabaseUnavailable(error)) {
+      // An outage, not a bug: the client may retry, and the pool reconnects once PostgreSQL is back.
+      logger.warn({ err: error }, 'the database is unreachable; answered 503');
+      return renderJson(res, new TemporarilyUnavailable('the service is temporarily unavailable; try again shortly', { retryAfterSeconds: 1 }));
+    }
     logger.error({ err: error }, 'unhandled error in an HTTP request');
     res.status(500).json({ error: 'internal_error' });
   };
