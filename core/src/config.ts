@@ -36,6 +36,9 @@ const EnvSchema = z.object({
   TRIBUTARY_SIGN_IN_FAILURE_FLOOR_MS: z.coerce.number().int('must be a whole number of milliseconds').min(0).max(3000).default(0),
   TRIBUTARY_BREAKER_FAILURES: z.coerce.number().int('must be a whole number').min(1).max(1000).default(5),
   TRIBUTARY_BREAKER_HALF_OPEN_MS: z.coerce.number().int('must be a whole number of milliseconds').min(100).max(3_600_000).default(10_000),
+  // Unset: no metrics listener. 0: any free port (tests).
+  TRIBUTARY_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  TRIBUTARY_SHUTDOWN_GRACE_MS: z.coerce.number().int('must be a whole number of milliseconds').min(0).max(600_000).default(10_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -74,6 +77,10 @@ export interface Config {
   breakerFailures: number;
   /** How long an open circuit refuses calls before a probe. */
   breakerHalfOpenMs: number;
+  /** Where `GET /metrics` listens, on 127.0.0.1; undefined: nowhere. */
+  metricsPort: number | undefined;
+  /** On SIGTERM, how long in-flight requests may take before their connections are cut. */
+  shutdownGraceMs: number;
 }
 
 export class ConfigError extends Error {
@@ -113,5 +120,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     signInFailureFloorMs: env.TRIBUTARY_SIGN_IN_FAILURE_FLOOR_MS,
     breakerFailures: env.TRIBUTARY_BREAKER_FAILURES,
     breakerHalfOpenMs: env.TRIBUTARY_BREAKER_HALF_OPEN_MS,
+    metricsPort: env.TRIBUTARY_METRICS_PORT,
+    shutdownGraceMs: env.TRIBUTARY_SHUTDOWN_GRACE_MS,
   };
 }

@@ -1,4 +1,4 @@
-export { Sandbox } from './sandbox.js';
+export { Sandbox, sandboxRuns, type SandboxRun } from './sandbox.js';
 export { isAllowedHost } from './host-fetch.js';
 export { isInternalAddress, type HostLookup, type ResolvedAddress } from './destination.js';
 export type { CheckOptions, CheckResult, ExecutionLog, FaultKind, LogEntry, LogLevel, RunRequest, SandboxOptions, SandboxResult } from './types.js';

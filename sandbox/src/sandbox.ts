@@ -25,11 +25,21 @@
 //   process), fairness between scripts beyond the limits above, or state isolation between calls of
 //   one script (module-level variables persist while its isolate is warm, like a warm lambda).
 import { createHash } from 'node:crypto';
+import { channel } from 'node:diagnostics_channel';
 import { systemLookup, type HostLookup } from './destination.js';
 import { resolveLimits, type Limits } from './limits.js';
 import { ScriptPool } from './script-pool.js';
 import type { CallLimits, Outcome } from './script-slot.js';
-import type { CheckOptions, CheckResult, ExecutionLog, RunRequest, SandboxOptions, SandboxResult } from './types.js';
+import type { CheckOptions, CheckResult, ExecutionLog, FaultKind, RunRequest, SandboxOptions, SandboxResult } from './types.js';
+
+/** One script call's end: `ok` or its fault kind ('timeout', 'oom', 'unavailable', ...), nothing of its data. */
+export interface SandboxRun {
+  kind: 'ok' | FaultKind;
+  durationMs: number;
+}
+
+/** `tributary:sandbox-run` on node:diagnostics_channel, for metrics; nothing is built when nobody listens. */
+export const sandboxRuns = channel('tributary:sandbox-run');
 
 export class Sandbox {
   private readonly limits: Limits;
@@ -76,7 +86,9 @@ export class Sandbox {
     const argsJson = toJson(request.args, 'args');
     const envJson = toJson(request.env ?? {}, 'env');
     const [outcome, log] = await this.pool(request.code).run(request.exportName, argsJson, envJson, call, queueTimeoutMs);
-    return stamp(outcome, log, performance.now() - startedAt);
+    const result = stamp(outcome, log, performance.now() - startedAt);
+    if (sandboxRuns.hasSubscribers) sandboxRuns.publish({ kind: result.ok ? 'ok' : result.kind, durationMs: result.durationMs } satisfies SandboxRun);
+    return result;
   }
 
   /** Disposes every isolate; calls in progress end with a runtime fault. */

@@ -80,8 +80,10 @@ describe('local sign-in', () => {
       unsubscribe(signInTimings.name, listener);
     }
     expect(seen.map((timing) => timing.outcome)).toEqual(['ok', 'invalid_credentials', 'invalid_credentials']);
+    // The pool that decided (the local store), or none for an email nobody has: a pool id, never the user.
+    expect(seen.map((timing) => timing.pool)).toEqual(['local', 'local', 'none']);
     for (const timing of seen) {
-      expect(Object.keys(timing).sort()).toEqual(['hashMs', 'outcome', 'totalMs']);
+      expect(Object.keys(timing).sort()).toEqual(['hashMs', 'outcome', 'pool', 'totalMs']);
       // argon2id (19 MiB, t=2) takes milliseconds, also for the dummy hash of an unknown email.
       expect(timing.hashMs).toBeGreaterThan(1);
       expect(timing.totalMs).toBeGreaterThan(timing.hashMs);

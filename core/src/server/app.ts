@@ -10,6 +10,7 @@ import { createFormatError } from '../graphql/errors.js';
 import { queryLimits } from '../graphql/limits.js';
 import { adminSchema } from './graphql-schema.js';
 import { createHttpApp } from './http-app.js';
+import { createMetrics, serveMetrics } from './metrics.js';
 import { createLogger, type Logger } from '../logger.js';
 import { schedulePurge } from '../maintenance/purge-schedule.js';
 import { builtinSources } from '../pools/builtin-sources.js';
@@ -51,6 +52,8 @@ export interface RunningApp {
   keys: SigningKeys;
   /** Printed once by the entry point when this start created the first admin key. */
   bootstrapKey: string | undefined;
+  /** `GET /metrics` on 127.0.0.1, when TRIBUTARY_METRICS_PORT is set. */
+  metricsUrl: string | undefined;
   close(): Promise<void>;
 }
 
@@ -72,6 +75,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
   await sources.load(config.plugins);
   const database = await openDatabase(config, logger, { onQuery: options.onQuery });
   let server: Server | undefined;
+  let metrics: ReturnType<typeof createMetrics> | undefined;
   try {
     const box = new SecretBox(resolveSecretKey(config, logger));
     const sandbox = new Sandbox(options.sandbox);
@@ -118,12 +122,16 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     const url = `http://${config.host}:${port}`;
     issuer.url ||= url;
     const running = server;
+    const live = config.metricsPort === undefined ? undefined : createMetrics({ breakers, database });
+    metrics = live;
+    const metricsServer = live && (await serveMetrics(live.registry, config.metricsPort!, logger));
     return {
       url,
       database,
       deps,
       keys,
       bootstrapKey,
+      metricsUrl: metricsServer?.url,
       async close() {
         await new Promise<void>((resolve) => running.close(() => resolve()));
         running.closeAllConnections();
@@ -132,10 +140,13 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
         await connector.closeAll();
         await runLog.flush();
         sandbox.dispose();
+        await metricsServer?.close();
+        live?.stop();
         await database.close();
       },
     };
   } catch (error) {
+    metrics?.stop();
     server?.close();
     await database.close();
     throw error;

@@ -60,6 +60,8 @@ export class SignInService {
   private hashMs = 0;
   /** Whether this sign-in asked a source: the path its failure's timing would otherwise betray. */
   private askedSource = false;
+  /** For its timing: the pool that decided this sign-in (`local`), or `none`. */
+  private decidedBy = 'none';
 
   constructor(
     private readonly em: EntityManager,
@@ -75,9 +77,11 @@ export class SignInService {
       return await this.attempt(request, started);
     } catch (error) {
       outcome = error instanceof ApiError ? error.code : 'error';
+      const pool = error instanceof ApiError ? error.details.pool : undefined;
+      if (typeof pool === 'string') this.decidedBy = pool;
       throw error;
     } finally {
-      publishSignInTiming(() => ({ outcome, totalMs: performance.now() - started, hashMs: this.hashMs }));
+      publishSignInTiming(() => ({ outcome, pool: this.decidedBy, totalMs: performance.now() - started, hashMs: this.hashMs }));
     }
   }
 
@@ -121,6 +125,7 @@ export class SignInService {
       throw error;
     }
     const { via } = verified;
+    this.decidedBy = via;
     const signedIn = verified.user;
     // The refresh token, the sign-in time, the audit event and clearing the account's failures: one round trip.
     return this.deps.tokens.issue(this.em, { ...subjectOf(signedIn, via), claims }, undefined, [
@@ -132,6 +137,7 @@ export class SignInService {
 
   /** Rule 1: a local user (native or migrated); no source is called. `check`: the password check, already started. */
   private async local(user: User, password: string, check: Promise<Verification> | undefined): Promise<Verified> {
+    this.decidedBy = 'local';
     if (!check) {
       await this.hashing(burnDummyVerification(password));
       throw new InvalidCredentials();

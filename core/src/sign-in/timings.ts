@@ -3,6 +3,8 @@ import { channel } from 'node:diagnostics_channel';
 /** Where one password sign-in's time went; no email, address or anything else about the user. */
 export interface SignInTiming {
   outcome: string;
+  /** The pool whose source decided (`local` for the local store), or `none` when no pool did. */
+  pool: string;
   /** From the request's first read to the last write, in the server. */
   totalMs: number;
   /** Spent in password hashing (the user's hash, a rehash, or the dummy that hides a miss). */
