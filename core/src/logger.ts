@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
@@ -21,7 +22,24 @@ const REDACT = [
   '*.refresh_token',
 ];
 
-/** `destination`: where lines go (standard output by default; tests read them back). */
+/** The HTTP request being served (http/request-id.ts enters it), so its log lines can say which one. */
+export const requestContext = new AsyncLocalStorage<{ requestId: string }>();
+
+/**
+ * `destination`: where lines go (standard output by default; tests read them back). A line written
+ * while serving a request carries its `requestId`, whichever logger or child wrote it: services keep
+ * the one logger they were given and need not pass a per-request one along.
+ */
 export function createLogger(level: string, destination?: DestinationStream): Logger {
-  return pino({ level, redact: { paths: REDACT, censor: '[redacted]' } }, destination);
+  return pino(
+    {
+      level,
+      redact: { paths: REDACT, censor: '[redacted]' },
+      mixin: () => {
+        const request = requestContext.getStore();
+        return request ? { requestId: request.requestId } : {};
+      },
+    },
+    destination,
+  );
 }

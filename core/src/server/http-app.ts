@@ -8,6 +8,7 @@ import type { Logger } from '../logger.js';
 import { createServices, type AppDeps } from './services.js';
 import { actorOf, adminAuth } from './admin-auth.js';
 import { errorHandler, notFoundHandler } from '../http/error-handler.js';
+import { requestIds } from '../http/request-id.js';
 
 export interface HttpAppOptions {
   orm: Orm;
@@ -25,6 +26,7 @@ export function createHttpApp({ orm, deps, apollo, logger, routers = [], trustPr
   // Throttling keys on the client address: only named proxies may say who the client is, or any
   // caller could pick a fresh address per attempt with a forged X-Forwarded-For.
   app.set('trust proxy', trustProxy.length ? trustProxy : false);
+  app.use(requestIds);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
