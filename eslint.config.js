@@ -27,6 +27,8 @@ const LAYERS = [
   ['maintenance'],
   // File imports: export files with password hashes, written into a pool in bulk.
   ['imports'],
+  // Jobs on pg-boss: imports and syncs of pools, their health, the scheduled purge.
+  ['jobs'],
   // The composition root: schema, services, HTTP app, startApp; then the entry points.
   ['server'],
   ['main', 'cli', 'index'],

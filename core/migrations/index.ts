@@ -6,6 +6,7 @@ import { PrehookRuns } from './20261124-05-prehook-runs.js';
 import { ExpiryIndexes } from './20261124-06-expiry-indexes.js';
 import { SignInReservations } from './20261202-01-sign-in-reservations.js';
 import { SigningKeySchedule } from './20261203-01-signing-key-schedule.js';
+import { PoolJobs } from './20261203-02-pool-jobs.js';
 
 /**
  * Every migration, in run order, which is also the order of the file names (date, then a sequence
@@ -23,4 +24,5 @@ export const migrations = [
   { name: '20261124-expiry-indexes', class: ExpiryIndexes },
   { name: '20261202-01-sign-in-reservations', class: SignInReservations },
   { name: '20261203-01-signing-key-schedule', class: SigningKeySchedule },
+  { name: '20261203-02-pool-jobs', class: PoolJobs },
 ];

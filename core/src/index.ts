@@ -12,7 +12,7 @@ export { printAdminSchema, SCHEMA_FILE } from './server/print-schema.js';
 
 // Operations and observation.
 export { purgeExpiredRows, PURGE_BATCH } from './maintenance/purge.js';
-export { schedulePurge } from './maintenance/purge-schedule.js';
+export { JOBS_SCHEMA, QUEUES } from './jobs/job-queue.js';
 export { signInTimings, type SignInTiming } from './sign-in/timings.js';
 
 // Data and formats that tools (benchmarks, imports) and tests work with.

@@ -2,6 +2,7 @@ import { AdminKey } from '../admin-keys/admin-key.entity.js';
 import { AuditEvent } from '../audit/audit-event.entity.js';
 import { FederatedIdentity, FederationFlow } from '../federation/federation.entities.js';
 import { AuthorizationCode } from '../tokens/authorization-code.entity.js';
+import { PoolJob } from '../jobs/pool-job.entity.js';
 import { UserPool } from '../pools/pool.entity.js';
 import { Prehook } from '../prehooks/prehook.entity.js';
 import { Role } from '../roles/role.entity.js';
@@ -25,4 +26,5 @@ export const entities = [
   FederationFlow,
   AuthorizationCode,
   FederatedIdentity,
+  PoolJob,
 ];

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { AdminActor } from '../admin-keys/admin-key.service.js';
 import type { SourceRegistry } from '../pools/source-registry.js';
+import type { PoolStats } from '../jobs/pool-job.service.js';
 import type { Services } from '../server/services.js';
 
 export interface RoleRef {
@@ -13,7 +14,7 @@ export interface GraphQLContext {
   actor: AdminActor;
   services: Services;
   sources: SourceRegistry;
-  loaders: { rolesByUser: DataLoader<string, RoleRef[]> };
+  loaders: { rolesByUser: DataLoader<string, RoleRef[]>; poolStats: DataLoader<string, PoolStats> };
 }
 
 export function createLoaders(services: Services): GraphQLContext['loaders'] {
@@ -21,6 +22,10 @@ export function createLoaders(services: Services): GraphQLContext['loaders'] {
     rolesByUser: new DataLoader(async (ids: readonly string[]) => {
       const byUser = await services.users.rolesOf(ids);
       return ids.map((id) => byUser.get(id) ?? []);
+    }),
+    poolStats: new DataLoader(async (ids: readonly string[]) => {
+      const byPool = await services.poolJobs.statsOf(ids);
+      return ids.map((id) => byPool.get(id)!);
     }),
   };
 }

@@ -7,6 +7,21 @@ export type PoolType = (typeof POOL_TYPES)[number];
 export const TENANT_RESOLUTION_MODES = ['FROM_ATTRIBUTE', 'PREDEFINED', 'AUTO_CREATE'] as const;
 export type TenantResolutionMode = (typeof TENANT_RESOLUTION_MODES)[number];
 
+export const SOURCE_DELETION_ACTIONS = ['DISABLE', 'DELETE', 'KEEP'] as const;
+export type SourceDeletionAction = (typeof SOURCE_DELETION_ACTIONS)[number];
+
+export const POOL_HEALTH_STATUSES = ['UP', 'DEGRADED', 'DOWN', 'UNKNOWN'] as const;
+export type PoolHealthStatus = (typeof POOL_HEALTH_STATUSES)[number];
+
+export interface PoolSyncSettings {
+  /** How often the pool is synced from its source; 0: never (imports and syncs on demand only). */
+  intervalMinutes: number;
+  /** What a sync does to users the source no longer has. */
+  onSourceDeletion: SourceDeletionAction;
+}
+
+export const DEFAULT_SYNC_SETTINGS: PoolSyncSettings = { intervalMinutes: 0, onSourceDeletion: 'DISABLE' };
+
 export interface PoolSettings {
   syncUserAttributes: boolean;
   jitMigration: boolean;
@@ -15,6 +30,8 @@ export interface PoolSettings {
   timeoutMs?: number;
   /** IdP pools: sign an existing user in when the IdP vouches for their email (verified emails only). */
   linkExistingUsers?: boolean;
+  /** Scheduled sync from the source (EXTERNAL pools). */
+  sync?: PoolSyncSettings;
 }
 
 export const DEFAULT_SOURCE_TIMEOUT_MS = 5000;
@@ -37,6 +54,10 @@ export const UserPoolSchema = defineEntity({
     settings: p.json<PoolSettings>(),
     position: p.integer().index('user_pools_position_index'),
     enabled: p.boolean().default(true),
+    /** The latest health: written by the periodic connection test and by imports and syncs (pool.repository.ts). */
+    healthStatus: p.enum(POOL_HEALTH_STATUSES).default('UNKNOWN'),
+    healthCheckedAt: p.datetime().nullable(),
+    healthMessage: p.text().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p
       .datetime()

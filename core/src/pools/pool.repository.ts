@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { UserPool } from './pool.entity.js';
+import type { Queryable } from '../users/user.repository.js';
+import { UserPool, type PoolHealthStatus } from './pool.entity.js';
 
 /*
  * The user_pools table's queries beyond PoolService's own entity reads and edits: the one statement the
@@ -21,3 +22,11 @@ export const findPool = (em: EntityManager, id: string): Promise<UserPool | null
 
 /** A pool that must exist (a federation flow's: the flow goes with its pool). */
 export const getPool = (em: EntityManager, id: string): Promise<UserPool> => em.findOneOrFail(UserPool, { id });
+
+/** The pool's latest health; written without touching updated_at, which versions the pool's live connection. */
+export async function recordPoolHealth(db: Queryable, poolId: string, status: PoolHealthStatus, message: string | null): Promise<void> {
+  await db.query('update user_pools set health_status = $2, health_checked_at = now(), health_message = $3 where id = $1', [poolId, status, message]);
+}
+
+/** The pools the periodic connection test checks: every enabled pool with a source. */
+export const poolsToCheck = (em: EntityManager): Promise<UserPool[]> => em.find(UserPool, { type: { $ne: 'NATIVE' }, enabled: true });

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { GraphQLContext } from '../graphql/context.js';
-import { DEFAULT_SOURCE_TIMEOUT_MS, type UserPool } from './pool.entity.js';
+import { DEFAULT_SOURCE_TIMEOUT_MS, DEFAULT_SYNC_SETTINGS, type UserPool } from './pool.entity.js';
 import { ConnectionTestResultType, CreateUserPoolInput, PoolSource, UpdateUserPoolInput, UserPoolType } from './pool.types.js';
 import { uuidArg } from '../graphql/validate.js';
 
@@ -64,7 +64,9 @@ function present({ services }: GraphQLContext, pool: UserPool): UserPoolType {
       ...pool.settings,
       timeoutMs: pool.settings.timeoutMs ?? DEFAULT_SOURCE_TIMEOUT_MS,
       linkExistingUsers: pool.settings.linkExistingUsers ?? false,
+      sync: { ...DEFAULT_SYNC_SETTINGS, ...pool.settings.sync },
     },
+    health: { status: pool.healthStatus, checkedAt: pool.healthCheckedAt ?? null, message: pool.healthMessage ?? null },
     position: pool.position,
     enabled: pool.enabled,
     createdAt: pool.createdAt,

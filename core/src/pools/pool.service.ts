@@ -6,7 +6,7 @@ import type { SecretBox } from '../secrets/secret-box.js';
 import { Tenant } from '../tenants/tenant.entity.js';
 import { countUsersOf } from '../users/user.repository.js';
 import { maskedConfig, mergeConfigUpdate, openSecrets, secretKeptAcrossMove, splitConfig } from './pool-config.js';
-import { DEFAULT_SOURCE_TIMEOUT_MS, UserPool, type PoolSettings, type PoolType } from './pool.entity.js';
+import { DEFAULT_SOURCE_TIMEOUT_MS, DEFAULT_SYNC_SETTINGS, UserPool, type PoolSettings, type PoolSyncSettings, type PoolType } from './pool.entity.js';
 import type { PoolConnector } from './pool-connector.js';
 import { nextPoolPosition } from './pool.repository.js';
 import type { SourceRegistry } from './source-registry.js';
@@ -17,6 +17,7 @@ export interface PoolSettingsInput {
   tenantResolution?: { mode: PoolSettings['tenantResolution']['mode']; tenantId?: string | null } | null;
   timeoutMs?: number | null;
   linkExistingUsers?: boolean | null;
+  sync?: { intervalMinutes?: number | null; onSourceDeletion?: PoolSyncSettings['onSourceDeletion'] | null } | null;
 }
 
 export interface CreatePoolInput {
@@ -185,7 +186,14 @@ export class PoolService {
         : current.tenantResolution,
       timeoutMs: input?.timeoutMs ?? current.timeoutMs ?? DEFAULT_SOURCE_TIMEOUT_MS,
       linkExistingUsers: input?.linkExistingUsers ?? current.linkExistingUsers ?? false,
+      sync: {
+        intervalMinutes: input?.sync?.intervalMinutes ?? current.sync?.intervalMinutes ?? DEFAULT_SYNC_SETTINGS.intervalMinutes,
+        onSourceDeletion: input?.sync?.onSourceDeletion ?? current.sync?.onSourceDeletion ?? DEFAULT_SYNC_SETTINGS.onSourceDeletion,
+      },
     };
+    if (next.sync!.intervalMinutes > 0 && type !== 'EXTERNAL') {
+      throw badInput('input.settings.sync.intervalMinutes', 'only EXTERNAL pools sync from their source (an IdP or a native pool has no user list to read)');
+    }
     if (next.linkExistingUsers && type !== 'IDP_FEDERATION') {
       throw badInput('input.settings.linkExistingUsers', 'only IdP federation pools link identities to existing users');
     }

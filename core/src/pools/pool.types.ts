@@ -3,13 +3,52 @@ import { z } from 'zod';
 import { stringEnum } from '../graphql/enums.js';
 import { jsonObject, name, slug } from '../graphql/inputs.js';
 import { DateTimeScalar, JSONObjectScalar } from '../graphql/scalars.js';
-import { POOL_TYPES, TENANT_RESOLUTION_MODES, type PoolType, type TenantResolutionMode } from './pool.entity.js';
+import {
+  POOL_HEALTH_STATUSES,
+  POOL_TYPES,
+  SOURCE_DELETION_ACTIONS,
+  TENANT_RESOLUTION_MODES,
+  type PoolHealthStatus,
+  type PoolType,
+  type SourceDeletionAction,
+  type TenantResolutionMode,
+} from './pool.entity.js';
 
 export const PoolTypeEnum = stringEnum(POOL_TYPES, {
   name: 'PoolType',
   description: 'EXTERNAL: the source checks passwords. IDP_FEDERATION: the user signs in on the IdP.',
 });
 export const TenantResolutionModeEnum = stringEnum(TENANT_RESOLUTION_MODES, { name: 'TenantResolutionMode' });
+export const SourceDeletionEnum = stringEnum(SOURCE_DELETION_ACTIONS, {
+  name: 'SourceDeletion',
+  description: 'What a sync does to users the source no longer has: DISABLE them (re-enabled if they reappear), DELETE them, or KEEP them as they are.',
+});
+export const PoolHealthStatusEnum = stringEnum(POOL_HEALTH_STATUSES, { name: 'PoolHealthStatus' });
+
+@ObjectType()
+export class PoolSyncSettingsType {
+  @Field(() => Int, { description: 'Minutes between scheduled syncs from the source; 0: none.' }) intervalMinutes!: number;
+  @Field(() => SourceDeletionEnum) onSourceDeletion!: SourceDeletionAction;
+}
+
+@ObjectType('PoolHealth')
+export class PoolHealthType {
+  @Field(() => PoolHealthStatusEnum, { description: 'From the periodic connection test and the latest import or sync; UNKNOWN until checked.' })
+  status!: PoolHealthStatus;
+  @Field(() => DateTimeScalar, { nullable: true }) checkedAt!: Date | null;
+  @Field(() => String, { nullable: true, description: 'What works, or what to fix. Never a secret.' }) message!: string | null;
+}
+
+@ObjectType('PoolStats')
+export class PoolStatsType {
+  @Field(() => Int, { description: 'Users of the pool: still in it, plus migrated from it.' }) users!: number;
+  @Field(() => Int) migrated!: number;
+  @Field(() => Int) notMigrated!: number;
+  @Field(() => Int, { description: 'Users an import or sync created.' }) imported!: number;
+  @Field(() => Int) signedInLast30Days!: number;
+  @Field(() => DateTimeScalar, { nullable: true }) lastImportAt!: Date | null;
+  @Field(() => DateTimeScalar, { nullable: true }) lastSyncAt!: Date | null;
+}
 
 @ObjectType()
 export class TenantResolution {
@@ -25,6 +64,7 @@ export class PoolSettingsType {
   @Field(() => Int, { description: 'How long a sign-in waits for the source, in ms.' }) timeoutMs!: number;
   @Field(() => Boolean, { description: 'IdP pools: an IdP identity whose verified email matches an existing user signs in as that user.' })
   linkExistingUsers!: boolean;
+  @Field(() => PoolSyncSettingsType) sync!: PoolSyncSettingsType;
 }
 
 @ObjectType('UserPool')
@@ -37,6 +77,7 @@ export class UserPoolType {
   @Field(() => PoolSettingsType) settings!: PoolSettingsType;
   @Field(() => Int, { description: 'Sign-in order, from 0.' }) position!: number;
   @Field(() => Boolean) enabled!: boolean;
+  @Field(() => PoolHealthType) health!: PoolHealthType;
   @Field(() => DateTimeScalar) createdAt!: Date;
   @Field(() => DateTimeScalar) updatedAt!: Date;
 }
@@ -70,8 +111,20 @@ const settings = z
     tenantResolution,
     timeoutMs: z.number().int().min(100, 'must be at least 100').max(30_000, 'must be at most 30000').nullish(),
     linkExistingUsers: z.boolean().nullish(),
+    sync: z
+      .object({
+        intervalMinutes: z.number().int().min(0, 'must be 0 (off) or more').max(10_080, 'must be at most 10080 (a week)').nullish(),
+        onSourceDeletion: z.enum(SOURCE_DELETION_ACTIONS).nullish(),
+      })
+      .nullish(),
   })
   .nullish();
+
+@InputType()
+export class PoolSyncSettingsInput {
+  @Field(() => Int, { nullable: true, description: '0: no scheduled sync.' }) intervalMinutes?: number | null;
+  @Field(() => SourceDeletionEnum, { nullable: true, description: 'Default DISABLE.' }) onSourceDeletion?: SourceDeletionAction | null;
+}
 
 @InputType()
 export class TenantResolutionInput {
@@ -86,6 +139,7 @@ export class PoolSettingsInput {
   @Field(() => TenantResolutionInput, { nullable: true }) tenantResolution?: TenantResolutionInput | null;
   @Field(() => Int, { nullable: true }) timeoutMs?: number | null;
   @Field(() => Boolean, { nullable: true }) linkExistingUsers?: boolean | null;
+  @Field(() => PoolSyncSettingsInput, { nullable: true }) sync?: PoolSyncSettingsInput | null;
 }
 
 @InputType()

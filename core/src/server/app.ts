@@ -9,10 +9,11 @@ import type { GraphQLContext } from '../graphql/context.js';
 import { createFormatError } from '../graphql/errors.js';
 import { queryLimits } from '../graphql/limits.js';
 import { adminSchema } from './graphql-schema.js';
+import { drainable } from './drain.js';
 import { createHttpApp } from './http-app.js';
 import { createMetrics, serveMetrics } from './metrics.js';
 import { createLogger, type Logger } from '../logger.js';
-import { schedulePurge } from '../maintenance/purge-schedule.js';
+import { JobQueue } from '../jobs/job-queue.js';
 import { builtinSources } from '../pools/builtin-sources.js';
 import { PoolBreakers } from '../pools/pool-breakers.js';
 import { PoolConnector } from '../pools/pool-connector.js';
@@ -85,7 +86,14 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     const connector = new PoolConnector(sources, box, logger, { sandbox }, breakers);
     const runLog = new PrehookRunLog(() => database.orm.em.fork(), logger);
     const prehooks = new PrehookRunner(sandbox, new PrehookCache(() => loadActivePrehooks(database.orm.em.fork())), runLog, logger);
-    const deps: AppDeps = { logger, sources, box, connector, sandbox, checkCode: scriptChecker(sandbox), prehooks };
+    const jobs = new JobQueue({
+      url: database.url,
+      em: () => database.orm.em.fork(),
+      connector,
+      logger,
+      purge: { auditRetentionDays: config.auditRetentionDays, intervalMinutes: config.purgeIntervalMinutes },
+    });
+    const deps: AppDeps = { logger, sources, box, connector, sandbox, checkCode: scriptChecker(sandbox), prehooks, jobs };
     const bootstrapKey = await bootstrapAdminKey(database, config);
     const keys = new SigningKeys(() => database.orm.em.fork(), box, ACCESS_TOKEN_TTL_S * 1000, options.clock);
     await withStartupLock(database.url, () => keys.ensure());
@@ -117,11 +125,11 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     server = await new Promise<Server>((resolve, reject) => {
       const listening = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
     });
-    const purge = schedulePurge(() => database.orm.em.fork(), { auditRetentionDays: config.auditRetentionDays }, logger, config.purgeIntervalMinutes * 60_000);
+    await jobs.start();
     const { port } = server.address() as AddressInfo;
     const url = `http://${config.host}:${port}`;
     issuer.url ||= url;
-    const running = server;
+    const drain = drainable(server);
     const live = config.metricsPort === undefined ? undefined : createMetrics({ breakers, database });
     metrics = live;
     const metricsServer = live && (await serveMetrics(live.registry, config.metricsPort!, logger));
@@ -133,9 +141,9 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
       bootstrapKey,
       metricsUrl: metricsServer?.url,
       async close() {
-        await new Promise<void>((resolve) => running.close(() => resolve()));
-        running.closeAllConnections();
-        await purge.stop();
+        // In-flight requests first, then the job workers and everything they use.
+        await drain(config.shutdownGraceMs);
+        await jobs.stop();
         await apollo.stop();
         await connector.closeAll();
         await runLog.flush();

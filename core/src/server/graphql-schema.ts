@@ -3,6 +3,7 @@ import { buildSchema } from 'type-graphql';
 import { AdminKeyResolver } from '../admin-keys/admin-key.resolver.js';
 import { auditMutations } from '../audit/audit-middleware.js';
 import { AuditEventConnectionResolver, AuditResolver } from '../audit/audit.resolver.js';
+import { PoolJobConnectionResolver, PoolJobResolver, PoolStatsResolver } from '../jobs/pool-job.resolver.js';
 import { PoolResolver } from '../pools/pool.resolver.js';
 import { PrehookResolver } from '../prehooks/prehook.resolver.js';
 import { RoleResolver } from '../roles/role.resolver.js';
@@ -25,6 +26,9 @@ export function adminSchema(): Promise<GraphQLSchema> {
       AuditResolver,
       AuditEventConnectionResolver,
       AdminKeyResolver,
+      PoolJobResolver,
+      PoolJobConnectionResolver,
+      PoolStatsResolver,
     ],
     validateFn: validateArgument,
     globalMiddlewares: [auditMutations],

@@ -2,6 +2,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Sandbox } from '@tributary/sandbox';
 import { AdminKeyService } from '../admin-keys/admin-key.service.js';
 import { AuditLog } from '../audit/audit.service.js';
+import type { JobQueue } from '../jobs/job-queue.js';
+import { PoolJobService } from '../jobs/pool-job.service.js';
 import type { Logger } from '../logger.js';
 import type { PoolConnector } from '../pools/pool-connector.js';
 import { PoolService } from '../pools/pool.service.js';
@@ -22,6 +24,8 @@ export interface AppDeps {
   sandbox: Sandbox;
   checkCode: CodeChecker;
   prehooks: PrehookRunner;
+  /** pg-boss: imports, syncs, health checks and the purge. */
+  jobs: JobQueue;
 }
 
 /** Services bound to one request's EntityManager fork. */
@@ -34,6 +38,7 @@ export function createServices(deps: AppDeps, em: EntityManager) {
     prehooks: new PrehookService(em, deps.checkCode, deps.prehooks),
     adminKeys: new AdminKeyService(em),
     audit: new AuditLog(em, deps.logger),
+    poolJobs: new PoolJobService(em, deps.jobs),
   };
 }
 

@@ -10,7 +10,7 @@ import type { User } from '../users/user.entity.js';
 import { assignNewTenant, insertUserUnlessTaken, linkRoles, reloadUserByEmail } from '../users/user.repository.js';
 
 /** Source-owned attributes as stored: the identity's profile plus whether the source verified the email. */
-const profileOf = (identity: Identity): Record<string, unknown> => ({ ...identity.profile, email_verified: identity.emailVerified });
+export const profileOf = (identity: Identity): Record<string, unknown> => ({ ...identity.profile, email_verified: identity.emailVerified });
 
 /** Local roles whose key equals a source role name; the others are reported, not created. */
 const mapRoles = (em: EntityManager, names: readonly string[] | undefined) => new RoleService(em).byKeys(names ?? []);
@@ -19,7 +19,7 @@ const mapRoles = (em: EntityManager, names: readonly string[] | undefined) => ne
  * The tenant of a new user by the pool's mode, before anything is created: FROM_ATTRIBUTE takes the
  * identity's tenantId, PREDEFINED the pool's, AUTO_CREATE null (its tenant is made with the user).
  */
-function plannedTenant(pool: UserPool, identity: Identity): string | null {
+export function plannedTenant(pool: UserPool, identity: Identity): string | null {
   const { mode, tenantId } = pool.settings.tenantResolution;
   if (mode === 'PREDEFINED') return tenantId;
   return mode === 'FROM_ATTRIBUTE' ? (identity.tenantId ?? null) : null;

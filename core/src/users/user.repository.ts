@@ -399,6 +399,188 @@ export async function bulkInsertUsers(db: Queryable, users: readonly BulkUser[],
 }
 
 // ---------------------------------------------------------------------------------------------------
+// Import and sync from a pool's source: one statement per batch merges the source's users into the pool.
+
+/** A user as the source has them, ready to merge: ids of tenants and roles resolved, email normalised. */
+export interface SourceUserRow {
+  /** The id the user gets if created. */
+  id: string;
+  externalId: string;
+  email: string;
+  profile: Record<string, unknown>;
+  status: 'ACTIVE' | 'DISABLED';
+  /** The tenant of a new user (existing users keep theirs, as at sign-in). */
+  tenantId: string | null;
+  /** Set when the tenant must be created with the user (its name); null when it already exists or there is none. */
+  tenantName: string | null;
+  /** Local role ids; null when the source says nothing about roles (the user's roles stay). */
+  roleIds: string[] | null;
+}
+
+export type MergeOutcome = 'created' | 'updated' | 'unchanged' | 'conflict';
+
+export interface MergedUser {
+  externalId: string;
+  email: string;
+  outcome: MergeOutcome;
+  /** The user's row before the merge, when the pool had it. */
+  before: { email: string; profile: Record<string, unknown>; status: string; roleIds: string[] } | null;
+}
+
+/*
+ * One statement per batch, whatever its size: the batch unnests into rows, each is matched to the pool's
+ * user with its external id and to any other user holding its email, then created, updated or left,
+ * and its roles linked, all as CTEs. A user another owner holds the email of (a native or migrated
+ * user, another pool's) is never overwritten: the row is reported as a conflict. A source user who was
+ * migrated from this pool is local now and left alone. Tenants are made only for users this statement
+ * created (AUTO_CREATE's own tenant, FROM_ATTRIBUTE's unknown tenant).
+ */
+const MERGE_STATEMENT = `
+with input as (
+  select * from unnest($2::uuid[], $3::text[], $4::text[], $5::jsonb[], $6::text[], $7::text[], $8::text[], $9::jsonb[])
+    as t(id, external_id, email, profile, status, tenant_id, tenant_name, role_ids)
+), classified as (
+  select i.*, own.id as own_id, own.email as own_email, own.profile as own_profile, own.status as own_status, own.roles as own_roles,
+         other.id as other_id, coalesce(other.migrated_from_id = $1 and other.external_id = i.external_id, false) as migrated
+  from input i
+  left join lateral (
+    select u.id, u.email, u.profile, u.status,
+      (select coalesce(jsonb_agg(ur.role_id::text order by ur.role_id::text collate "C"), '[]'::jsonb) from user_roles ur where ur.user_id = u.id) as roles
+    from users u where u.pool_id = $1 and u.external_id = i.external_id) own on true
+  left join lateral (
+    select u.id, u.migrated_from_id, u.external_id from users u where u.email = i.email and u.id is distinct from own.id) other on true
+), created as (
+  insert into users (id, email, status, tenant_id, profile, metadata, pool_id, external_id, imported_at, created_at, updated_at)
+  select id, email, status, tenant_id, profile, '{}', $1, external_id, now(), now(), now() from classified
+  where own_id is null and other_id is null
+  on conflict do nothing
+  returning id
+), tenants_made as (
+  insert into tenants (id, name, metadata, created_at, updated_at)
+  select distinct on (c.tenant_id) c.tenant_id, c.tenant_name, '{}', now(), now()
+  from classified c join created k on k.id = c.id where c.tenant_name is not null
+  on conflict (id) do nothing
+  returning id
+), changed as (
+  select c.own_id, c.email, c.profile, c.status from classified c
+  where c.own_id is not null and c.other_id is null
+    and (c.email <> c.own_email or c.profile <> c.own_profile or c.status <> c.own_status or (c.role_ids is not null and c.role_ids <> c.own_roles))
+), updated as (
+  update users u set email = c.email, profile = c.profile, status = c.status, updated_at = now()
+  from changed c where u.id = c.own_id
+  returning u.id
+), roles_dropped as (
+  delete from user_roles ur using classified c
+  where ur.user_id = c.own_id and c.own_id in (select own_id from changed) and c.role_ids is not null and not (c.role_ids ? ur.role_id::text)
+  returning 1
+), roles_linked as (
+  insert into user_roles (user_id, role_id)
+  select coalesce(c.own_id, c.id), r.role_id::uuid
+  from classified c cross join lateral jsonb_array_elements_text(c.role_ids) as r(role_id)
+  where c.role_ids is not null and (c.own_id in (select own_id from changed) or c.id in (select id from created))
+  on conflict do nothing
+  returning 1
+)
+select c.external_id, c.email, c.own_email, c.own_profile, c.own_status, c.own_roles,
+  case
+    when c.own_id is not null and c.other_id is not null then 'conflict'
+    when c.own_id is not null then case when c.own_id in (select own_id from changed) then 'updated' else 'unchanged' end
+    when c.migrated then 'unchanged'
+    when c.other_id is not null then 'conflict'
+    when c.id in (select id from created) then 'created'
+    else 'conflict'
+  end as outcome
+from classified c`;
+
+/** Merges one batch of a source's users into the pool (see MERGE_STATEMENT); one round trip. */
+export async function mergeSourceUsers(db: Queryable, poolId: string, users: readonly SourceUserRow[]): Promise<MergedUser[]> {
+  if (users.length === 0) return [];
+  const roleOrder = (ids: string[] | null) => (ids ? [...new Set(ids)].sort() : null);
+  const { rows } = await db.query(MERGE_STATEMENT, [
+    poolId,
+    users.map((user) => user.id),
+    users.map((user) => user.externalId),
+    users.map((user) => user.email),
+    users.map((user) => JSON.stringify(user.profile)),
+    users.map((user) => user.status),
+    users.map((user) => user.tenantId),
+    users.map((user) => user.tenantName),
+    users.map((user) => JSON.stringify(roleOrder(user.roleIds))),
+  ]);
+  return rows.map((row: Row) => ({
+    externalId: row.external_id as string,
+    email: row.email as string,
+    outcome: row.outcome as MergeOutcome,
+    before:
+      row.own_email === null
+        ? null
+        : {
+            email: row.own_email as string,
+            profile: jsonColumn(row.own_profile),
+            status: row.own_status as string,
+            roleIds: jsonColumn<string[]>(row.own_roles),
+          },
+  }));
+}
+
+export type SourceDeletion = 'DISABLE' | 'DELETE';
+
+/**
+ * The pool's users a sync did not see (`pool_job_seen` of the job): disabled (those not already
+ * disabled) or deleted, in one statement. Returns who.
+ */
+export async function applySourceDeletions(
+  db: Queryable,
+  poolId: string,
+  jobId: string,
+  action: SourceDeletion,
+): Promise<{ externalId: string; email: string }[]> {
+  const gone = `u.pool_id = $1 and not exists (select 1 from pool_job_seen s where s.job_id = $2 and s.external_id = u.external_id)`;
+  const sql =
+    action === 'DELETE'
+      ? `delete from users u where ${gone} returning u.external_id, u.email`
+      : `update users u set status = 'DISABLED', updated_at = now() where ${gone} and u.status <> 'DISABLED' returning u.external_id, u.email`;
+  const { rows } = await db.query(sql, [poolId, jobId]);
+  return rows.map((row: Row) => ({ externalId: row.external_id as string, email: row.email as string }));
+}
+
+export interface PoolUserStats {
+  users: number;
+  migrated: number;
+  notMigrated: number;
+  imported: number;
+  signedInLast30Days: number;
+}
+
+/** Counts for many pools in one statement (the pool list batches its pools into one call). */
+export async function poolUserStats(db: Queryable, poolIds: readonly string[]): Promise<Map<string, PoolUserStats>> {
+  const { rows } = await db.query(
+    `select pool, count(*) filter (where owned)::int as not_migrated, count(*) filter (where not owned)::int as migrated,
+       count(*) filter (where imported_at is not null)::int as imported,
+       count(*) filter (where last_sign_in_at > now() - interval '30 days')::int as signed_in
+     from (select u.pool_id as pool, true as owned, u.imported_at, u.last_sign_in_at from users u where u.pool_id = any($1::uuid[])
+           union all
+           select u.migrated_from_id, false, u.imported_at, u.last_sign_in_at from users u where u.migrated_from_id = any($1::uuid[])) x
+     group by pool`,
+    [poolIds],
+  );
+  const stats = new Map<string, PoolUserStats>();
+  for (const id of poolIds) stats.set(id, { users: 0, migrated: 0, notMigrated: 0, imported: 0, signedInLast30Days: 0 });
+  for (const row of rows as Row[]) {
+    const notMigrated = row.not_migrated as number;
+    const migrated = row.migrated as number;
+    stats.set(row.pool as string, {
+      users: notMigrated + migrated,
+      migrated,
+      notMigrated,
+      imported: row.imported as number,
+      signedInLast30Days: row.signed_in as number,
+    });
+  }
+  return stats;
+}
+
+// ---------------------------------------------------------------------------------------------------
 // File import: users of an export file, with their password hashes, as local users of the pool.
 
 /** A user of an export file, ready to write: email normalised, tenant resolved. */

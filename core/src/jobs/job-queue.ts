@@ -1,0 +1,144 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { PgBoss, type JobWithMetadata } from 'pg-boss';
+import type { Logger } from '../logger.js';
+import { nativePool } from '../db/transaction.js';
+import { purgeExpiredRows, type PurgeOptions } from '../maintenance/purge.js';
+import type { PoolConnector } from '../pools/pool-connector.js';
+import { findPool, poolsToCheck, recordPoolHealth } from '../pools/pool.repository.js';
+import { newId } from '../ids.js';
+import { Interrupted, runPoolJob } from './pool-job-runner.js';
+import { insertPoolJob, poolsDueForSync, staleQueuedJobs } from './pool-job.repository.js';
+
+/** pg-boss keeps its tables in a schema of its own in our database: no other broker. */
+export const JOBS_SCHEMA = 'pgboss';
+
+export const QUEUES = {
+  /** Imports and syncs: { jobId } of a pool_jobs row. */
+  poolJob: 'pool-job',
+  /** Every minute: scheduled syncs that are due, connection tests, lost deliveries. */
+  tick: 'pool-tick',
+  poolHealth: 'pool-health',
+  purge: 'purge',
+} as const;
+
+/**
+ * A dead node stops sending heartbeats; after this many seconds without one, pg-boss hands its job to
+ * a retry on any node (pg-boss's minimum), which resumes at the last checkpoint.
+ */
+const HEARTBEAT_SECONDS = 10;
+/** How often a node looks for jobs whose heartbeat stopped (pg-boss's default is a minute). */
+const SUPERVISE_SECONDS = 5;
+
+export interface JobQueueOptions {
+  url: string;
+  em: () => EntityManager;
+  connector: PoolConnector;
+  logger: Logger;
+  purge: PurgeOptions & { intervalMinutes: number };
+}
+
+/**
+ * pg-boss in the same PostgreSQL: it delivers jobs to one worker on any node, retries them with
+ * backoff and runs the schedules (one node sends each occurrence). The state of an import or sync is
+ * ours, in pool_jobs (jobs/pool-job-runner.ts).
+ */
+export class JobQueue {
+  readonly boss: PgBoss;
+  #stopping = false;
+
+  constructor(private readonly options: JobQueueOptions) {
+    this.boss = new PgBoss({
+      connectionString: options.url,
+      schema: JOBS_SCHEMA,
+      max: 4,
+      application_name: 'tributary-jobs',
+      superviseIntervalSeconds: SUPERVISE_SECONDS,
+      monitorIntervalSeconds: SUPERVISE_SECONDS,
+    });
+    this.boss.on('error', (error) => options.logger.error({ err: error }, 'job queue error'));
+  }
+
+  async start(): Promise<void> {
+    const { boss } = this;
+    await boss.start();
+    // One active job per pool (singletonKey = pool id); a failed attempt is retried with backoff from 10 s to 5 min.
+    await boss.createQueue(QUEUES.poolJob, {
+      policy: 'singleton',
+      retryLimit: 6,
+      retryDelay: 10,
+      retryBackoff: true,
+      retryDelayMax: 300,
+      heartbeatSeconds: HEARTBEAT_SECONDS,
+      expireInSeconds: 6 * 3600,
+    });
+    await boss.createQueue(QUEUES.tick, { policy: 'stately', retryLimit: 0, expireInSeconds: 300 });
+    await boss.createQueue(QUEUES.poolHealth, { policy: 'stately', retryLimit: 0, expireInSeconds: 120 });
+    await boss.createQueue(QUEUES.purge, { policy: 'stately', retryLimit: 2, retryDelay: 60, expireInSeconds: 600 });
+
+    await boss.work<{ jobId: string }>(QUEUES.poolJob, { includeMetadata: true, localConcurrency: 2 }, async ([job]) =>
+      this.#runPoolJob(job as JobWithMetadata<{ jobId: string }>),
+    );
+    await boss.work(QUEUES.tick, async () => this.#tick());
+    // A worker waits a polling interval between fetches: the tests of many pools go in batches, side by side.
+    await boss.work<{ poolId: string }>(QUEUES.poolHealth, { batchSize: 20 }, async (jobs) => {
+      await Promise.all(jobs.map((job) => this.#checkHealth(job.data.poolId)));
+    });
+    await boss.work(QUEUES.purge, async () => this.#purge());
+
+    await boss.schedule(QUEUES.tick, '* * * * *');
+    const { intervalMinutes } = this.options.purge;
+    if (intervalMinutes > 0) await boss.schedule(QUEUES.purge, `FREQ=MINUTELY;INTERVAL=${intervalMinutes}`);
+    else await boss.unschedule(QUEUES.purge);
+  }
+
+  /** Hands a queued pool job to pg-boss; its id is the job's, so a second delivery of the same job is a no-op. */
+  async deliver(jobId: string, poolId: string): Promise<void> {
+    await this.boss.send(QUEUES.poolJob, { jobId }, { id: jobId, singletonKey: poolId });
+  }
+
+  /** A cancelled job that has not started is taken off the queue (a running one stops at its next checkpoint). */
+  async cancelDelivery(jobId: string): Promise<void> {
+    await this.boss.cancel(QUEUES.poolJob, jobId).catch(() => undefined);
+  }
+
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    await this.boss.stop({ graceful: true, timeout: 10_000 });
+  }
+
+  async #runPoolJob(job: JobWithMetadata<{ jobId: string }>): Promise<void> {
+    const { em, connector, logger } = this.options;
+    try {
+      await runPoolJob({ em, connector, logger, stopping: () => this.#stopping }, job.data.jobId, job.retryCount >= job.retryLimit);
+    } catch (error) {
+      // pg-boss retries it (with backoff), from the checkpoint; an interrupted job is not an error.
+      if (!(error instanceof Interrupted)) logger.info({ job: job.data.jobId, attempt: job.retryCount }, 'pool job will be retried');
+      throw error;
+    }
+  }
+
+  /** Scheduled syncs that are due, a connection test per pool, and re-delivery of jobs whose delivery was lost. */
+  async #tick(): Promise<void> {
+    const db = await nativePool(this.options.em());
+    for (const poolId of await poolsDueForSync(db)) {
+      const job = await insertPoolJob(db, { id: newId(), poolId, kind: 'SYNC', dryRun: false });
+      if (job) await this.deliver(job.id, poolId);
+    }
+    for (const job of await staleQueuedJobs(db)) await this.deliver(job.id, job.poolId);
+    for (const pool of await poolsToCheck(this.options.em())) await this.boss.send(QUEUES.poolHealth, { poolId: pool.id }, { singletonKey: pool.id });
+  }
+
+  async #checkHealth(poolId: string): Promise<void> {
+    const em = this.options.em();
+    const pool = await findPool(em, poolId);
+    if (!pool) return;
+    const result = await this.options.connector.test(pool);
+    await recordPoolHealth(await nativePool(em), poolId, result.ok ? 'UP' : 'DOWN', result.message);
+  }
+
+  async #purge(): Promise<void> {
+    const deleted = await purgeExpiredRows(this.options.em(), { auditRetentionDays: this.options.purge.auditRetentionDays });
+    const total = Object.values(deleted).reduce((sum, n) => sum + n, 0);
+    if (total) this.options.logger.info({ deleted }, 'purged expired rows');
+  }
+}

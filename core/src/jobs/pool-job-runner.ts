@@ -1,0 +1,187 @@
+import { isSourceError, type ExternalConnection, type Identity, type UserPage } from '@tributary/plugin-kit';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Pool, PoolClient } from 'pg';
+import { inTransaction, nativePool } from '../db/transaction.js';
+import { newId } from '../ids.js';
+import type { Logger } from '../logger.js';
+import type { UserPool } from '../pools/pool.entity.js';
+import type { PoolConnector } from '../pools/pool-connector.js';
+import { findPool, recordPoolHealth } from '../pools/pool.repository.js';
+import { RoleService } from '../roles/role.service.js';
+import { plannedTenant, profileOf } from '../sign-in/provisioning.js';
+import { applySourceDeletions, mergeSourceUsers, type SourceUserRow } from '../users/user.repository.js';
+import { normaliseEmail } from '../users/user.service.js';
+import { asReport, countBatch, countGone, noteFailed, noteUnknownRoles, type JobReport, type SourceView } from './job-report.js';
+import type { PoolJobProgress } from './pool-job.entity.js';
+import { checkpointPoolJob, claimPoolJob, clearSeen, markSeen, settlePoolJob, type PoolJobView } from './pool-job.repository.js';
+
+/** A page the source throttled is asked again after the wait it gives, this many times at most. */
+const MAX_THROTTLE_WAITS = 8;
+/** The longest single wait for a throttled page (a source asking for more is asked again later, by a retry of the job). */
+const MAX_THROTTLE_WAIT_MS = 60_000;
+
+export interface RunnerDeps {
+  em: () => EntityManager;
+  connector: PoolConnector;
+  logger: Logger;
+  /** True once the node is stopping: the job stops between pages and another node (or this one, restarted) resumes it. */
+  stopping: () => boolean;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** The job no longer belongs to this worker (cancelled, or claimed again after this node was presumed dead). */
+class Fenced extends Error {}
+/** The node is stopping: the job goes back to the queue where its checkpoint is. */
+export class Interrupted extends Error {}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** An error as an admin may read it: a source's message (written for admins, never secrets), else a summary. */
+export const publicError = (error: unknown): string =>
+  isSourceError(error) ? `${error.code}: ${error.message}` : 'the job failed unexpectedly; the server log has the details';
+
+/**
+ * Runs (or resumes) an import or sync. Pages through the source's listUsers from the checkpointed
+ * cursor; each page is merged in one transaction with the checkpoint (cursor, counters, report), so a
+ * crash loses at most the page in flight, which the next attempt reads again. A dry run merges too,
+ * then rolls the merge back to a savepoint: the counts and samples come from the same statement.
+ * `lastAttempt`: a failure now is final (FAILED) instead of a retry.
+ */
+export async function runPoolJob(deps: RunnerDeps, jobId: string, lastAttempt: boolean): Promise<void> {
+  const db = await nativePool(deps.em());
+  const job = await claimPoolJob(db, jobId);
+  if (!job) return;
+  const pool = await findPool(deps.em(), job.poolId);
+  try {
+    if (!pool) throw new Error('the pool was deleted');
+    await run(deps, db, job, pool);
+    if (!job.dryRun) await recordPoolHealth(db, pool.id, 'UP', `${job.kind.toLowerCase()} succeeded`);
+  } catch (error) {
+    if (error instanceof Fenced) return;
+    if (error instanceof Interrupted) {
+      await settlePoolJob(db, job.id, job.attempt, 'QUEUED', null);
+      throw error;
+    }
+    const message = publicError(error);
+    deps.logger.warn({ err: error, job: job.id, pool: job.poolId }, 'pool job failed');
+    if (pool && isSourceError(error) && error.unavailable) await recordPoolHealth(db, pool.id, 'DOWN', message);
+    await settlePoolJob(db, job.id, job.attempt, lastAttempt ? 'FAILED' : 'QUEUED', message);
+    if (!lastAttempt) throw error;
+  }
+}
+
+async function run(deps: RunnerDeps, db: Pool, job: PoolJobView, pool: UserPool): Promise<void> {
+  if (job.kind === 'FILE_IMPORT') throw new Error('file imports are run by the CLI');
+  const connection = (await deps.connector.connect(pool)) as ExternalConnection;
+  if (pool.type !== 'EXTERNAL' || typeof connection.listUsers !== 'function') throw new Error(`source "${pool.source}" cannot list its users`);
+  const progress: PoolJobProgress = { ...job.progress };
+  const report = asReport(job.report);
+  let cursor = job.cursor;
+  let pagesDone = job.pagesDone;
+  const sync = job.kind === 'SYNC';
+
+  while (!pagesDone) {
+    if (deps.stopping()) throw new Interrupted();
+    const page = await listPage(deps, connection, cursor);
+    const next = { progress: { ...progress }, report: structuredClone(report) };
+    const rows = await toRows(deps.em(), pool, page.users, next.progress, next.report);
+    await inTransaction(db, async (client) => {
+      const merged = await dryRunnable(client, job.dryRun, () => mergeSourceUsers(client, pool.id, rows.rows));
+      if (sync)
+        await markSeen(
+          client,
+          job.id,
+          page.users.map((user) => user.externalId),
+        );
+      next.progress.seen += page.users.length;
+      countBatch(next.progress, next.report, merged, rows.views);
+      await checkpoint(client, job, { cursor: page.cursor ?? null, pagesDone: !page.cursor, progress: next.progress, report: next.report as never });
+    });
+    Object.assign(progress, next.progress);
+    Object.assign(report, next.report);
+    cursor = page.cursor ?? null;
+    pagesDone = !page.cursor;
+  }
+
+  // The end, in one transaction: users the sync did not see follow the pool's setting, and the job succeeds.
+  const onDeletion = pool.settings.sync?.onSourceDeletion ?? 'DISABLE';
+  await inTransaction(db, async (client) => {
+    if (sync && onDeletion !== 'KEEP') {
+      const gone = await dryRunnable(client, job.dryRun, () => applySourceDeletions(client, pool.id, job.id, onDeletion));
+      countGone(progress, report, onDeletion, gone);
+    }
+    if (sync) await clearSeen(client, job.id);
+    await checkpoint(client, job, { cursor: null, pagesDone: true, progress, report: report as never });
+    if (!(await settlePoolJob(client, job.id, job.attempt, 'SUCCEEDED', null))) throw new Fenced();
+  });
+}
+
+async function checkpoint(client: PoolClient, job: PoolJobView, state: Parameters<typeof checkpointPoolJob>[3]): Promise<void> {
+  if (!(await checkpointPoolJob(client, job.id, job.attempt, state))) throw new Fenced();
+}
+
+/** In a dry run the work is rolled back to a savepoint right after it answered: its answer is the report. */
+async function dryRunnable<T>(client: PoolClient, dryRun: boolean, work: () => Promise<T>): Promise<T> {
+  if (!dryRun) return work();
+  await client.query('savepoint dry_run');
+  try {
+    return await work();
+  } finally {
+    await client.query('rollback to savepoint dry_run');
+  }
+}
+
+/** One page, waiting out the source's throttling (the wait it asks for, bounded) instead of failing on the first 429. */
+async function listPage(deps: RunnerDeps, connection: ExternalConnection, cursor: string | null): Promise<UserPage> {
+  const sleep = deps.sleep ?? defaultSleep;
+  for (let waits = 0; ; waits++) {
+    try {
+      return await connection.listUsers!(cursor);
+    } catch (error) {
+      if (!isSourceError(error) || error.code !== 'RATE_LIMITED' || waits >= MAX_THROTTLE_WAITS || deps.stopping()) throw error;
+      await sleep(Math.min(error.retryAfterMs ?? 1000 * 2 ** waits, MAX_THROTTLE_WAIT_MS));
+    }
+  }
+}
+
+/**
+ * The page's identities as rows to merge, with what sign-in would give a new user: the profile the
+ * source owns, the tenant by the pool's mode (new users only), local roles by key. Identities without
+ * a usable email are counted as failed.
+ */
+async function toRows(
+  em: EntityManager,
+  pool: UserPool,
+  identities: readonly Identity[],
+  progress: PoolJobProgress,
+  report: JobReport,
+): Promise<{ rows: SourceUserRow[]; views: Map<string, SourceView> }> {
+  const names = [...new Set(identities.flatMap((identity) => identity.roles ?? []))];
+  const { roles, unknown } = await new RoleService(em).byKeys(names);
+  noteUnknownRoles(report, unknown);
+  const roleIds = new Map(roles.map((role) => [role.key, role.id]));
+  const byExternalId = new Map<string, SourceUserRow>();
+  const views = new Map<string, SourceView>();
+  for (const identity of identities) {
+    const email = typeof identity.email === 'string' ? normaliseEmail(identity.email) : '';
+    if (!identity.externalId || !email.includes('@')) {
+      noteFailed(progress, report, { externalId: identity.externalId, email }, 'the source gave no usable email or id');
+      continue;
+    }
+    const planned = plannedTenant(pool, identity);
+    const auto = pool.settings.tenantResolution.mode === 'AUTO_CREATE';
+    const row: SourceUserRow = {
+      id: newId(),
+      externalId: identity.externalId,
+      email,
+      profile: profileOf(identity),
+      status: identity.disabled ? 'DISABLED' : 'ACTIVE',
+      tenantId: auto ? newId() : planned,
+      tenantName: auto ? `${email}'s tenant` : pool.settings.tenantResolution.mode === 'FROM_ATTRIBUTE' && planned ? planned : null,
+      roleIds: identity.roles ? identity.roles.flatMap((name) => roleIds.get(name) ?? []) : null,
+    };
+    byExternalId.set(row.externalId, row);
+    views.set(row.externalId, { email: row.email, profile: row.profile, status: row.status, roleIds: row.roleIds });
+  }
+  return { rows: [...byExternalId.values()], views };
+}
