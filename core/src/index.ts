@@ -22,4 +22,6 @@ export { bulkInsertUsers, BULK_BATCH_SIZE, type BulkUser } from './users/user.re
 export { openSecrets } from './pools/pool-config.js';
 export { hashPassword, verifyArgon2 } from './passwords/argon2id.js';
 export { verifyPassword } from './passwords/verifier.js';
+export { importFile, type FileImportOptions, type FileImportResult } from './imports/file-import.js';
+export { Progress } from './imports/progress.js';
 export { FIREBASE_SCRYPT_BOUNDS, firebaseScrypt, formatFirebaseScryptHash, type FirebaseScryptParams } from './passwords/firebase-scrypt.js';
