@@ -1,3 +1,4 @@
+import { channel } from 'node:diagnostics_channel';
 import { isSourceError, type ExternalConnection, type Identity, type UserPage } from '@tributary/plugin-kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Pool, PoolClient } from 'pg';
@@ -29,6 +30,16 @@ export interface RunnerDeps {
   sleep?: (ms: number) => Promise<void>;
 }
 
+/** Items processed per committed batch, by result, for whoever listens (server/metrics.ts counts them). */
+const jobProgress = channel('tributary:job-progress');
+
+function publishBatch(kind: string, before: PoolJobProgress, after: PoolJobProgress): void {
+  if (!jobProgress.hasSubscribers) return;
+  const delta = (key: keyof PoolJobProgress) => after[key] - before[key];
+  const results = { ok: delta('created') + delta('updated') + delta('unchanged'), skipped: delta('conflicts'), failed: delta('failed') };
+  for (const [result, items] of Object.entries(results)) if (items > 0) jobProgress.publish({ kind, result, items });
+}
+
 /** The job no longer belongs to this worker (cancelled, or claimed again after this node was presumed dead). */
 class Fenced extends Error {}
 /** The node is stopping: the job goes back to the queue where its checkpoint is. */
@@ -54,8 +65,17 @@ export async function runPoolJob(deps: RunnerDeps, jobId: string, lastAttempt: b
   const pool = await findPool(deps.em(), job.poolId);
   try {
     if (!pool) throw new Error('the pool was deleted');
-    await run(deps, db, job, pool);
-    if (!job.dryRun) await recordPoolHealth(db, pool.id, 'UP', `${job.kind.toLowerCase()} succeeded`);
+    const progress = await run(deps, db, job, pool);
+    if (!job.dryRun) {
+      // Rows the source gave that could not be used say the source is only partly healthy.
+      const degraded = progress.failed > 0;
+      await recordPoolHealth(
+        db,
+        pool.id,
+        degraded ? 'DEGRADED' : 'UP',
+        `${job.kind.toLowerCase()} succeeded${degraded ? `; ${progress.failed} source user(s) unusable` : ''}`,
+      );
+    }
   } catch (error) {
     if (error instanceof Fenced) return;
     if (error instanceof Interrupted) {
@@ -70,7 +90,7 @@ export async function runPoolJob(deps: RunnerDeps, jobId: string, lastAttempt: b
   }
 }
 
-async function run(deps: RunnerDeps, db: Pool, job: PoolJobView, pool: UserPool): Promise<void> {
+async function run(deps: RunnerDeps, db: Pool, job: PoolJobView, pool: UserPool): Promise<PoolJobProgress> {
   if (job.kind === 'FILE_IMPORT') throw new Error('file imports are run by the CLI');
   const connection = (await deps.connector.connect(pool)) as ExternalConnection;
   if (pool.type !== 'EXTERNAL' || typeof connection.listUsers !== 'function') throw new Error(`source "${pool.source}" cannot list its users`);
@@ -97,6 +117,7 @@ async function run(deps: RunnerDeps, db: Pool, job: PoolJobView, pool: UserPool)
       countBatch(next.progress, next.report, merged, rows.views);
       await checkpoint(client, job, { cursor: page.cursor ?? null, pagesDone: !page.cursor, progress: next.progress, report: next.report as never });
     });
+    if (!job.dryRun) publishBatch(job.kind, progress, next.progress);
     Object.assign(progress, next.progress);
     Object.assign(report, next.report);
     cursor = page.cursor ?? null;
@@ -114,6 +135,7 @@ async function run(deps: RunnerDeps, db: Pool, job: PoolJobView, pool: UserPool)
     await checkpoint(client, job, { cursor: null, pagesDone: true, progress, report: report as never });
     if (!(await settlePoolJob(client, job.id, job.attempt, 'SUCCEEDED', null))) throw new Fenced();
   });
+  return progress;
 }
 
 async function checkpoint(client: PoolClient, job: PoolJobView, state: Parameters<typeof checkpointPoolJob>[3]): Promise<void> {
