@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDirectoryPeer, type DirectoryPeer } from '../fixtures/directory-peer.js';
 import { directorySource } from '../fixtures/directory-source.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { ok, startTestServer, type TestServer } from '../support/server.js';
 import { auditOf, poolsOf, signIn } from '../support/sign-in.js';
 
 // A pool whose source hangs: each call costs its timeout until the pool's circuit opens after
@@ -14,6 +14,8 @@ let server: TestServer;
 let hanging: DirectoryPeer;
 let healthy: DirectoryPeer;
 let pools: ReturnType<typeof poolsOf>;
+const circuit = async (id: string): Promise<string> =>
+  ok(await server.gql('query($id: ID!) { userPool(id: $id) { health { circuit } } }', { id })).userPool.health.circuit;
 
 beforeAll(async () => {
   server = await startTestServer({
@@ -36,12 +38,14 @@ describe('per-pool circuit breaker', () => {
     hanging.addUser({ email: 'owned@breaker.test', password: 'owned-pass-1' });
     healthy.addUser({ email: 'newcomer@breaker.test', password: 'newcomer-pass-1' });
     expect((await signIn(server, 'owned@breaker.test', 'owned-pass-1')).status).toBe(200);
+    expect(await circuit(first)).toBe('CLOSED');
 
     // The source now hangs far beyond the pool's timeout; three sign-ins wait it out and open the circuit.
     await hanging.setMode('slow', { delayMs: 60_000 });
     const outages = await Promise.all(Array.from({ length: 3 }, () => signIn(server, 'owned@breaker.test', 'owned-pass-1')));
     expect(outages.map((answer) => answer.status)).toEqual([503, 503, 503]);
     const received = hanging.requests;
+    expect(await circuit(first)).toBe('OPEN');
 
     // Open: the pool's own user hears 503 without a call, and a new user signs in through the next
     // pool before the hanging pool's timeout could even have passed once.
@@ -60,6 +64,7 @@ describe('per-pool circuit breaker', () => {
     await sleep(HALF_OPEN_MS);
     expect((await signIn(server, 'owned@breaker.test', 'owned-pass-1')).status).toBe(200);
     expect(hanging.requests).toBe(received + 1);
+    expect(await circuit(first)).toBe('CLOSED');
     expect((await signIn(server, 'owned@breaker.test', 'owned-pass-1')).status).toBe(200);
     expect(hanging.requests).toBe(received + 2);
   });

@@ -66,7 +66,12 @@ function present({ services }: GraphQLContext, pool: UserPool): UserPoolType {
       linkExistingUsers: pool.settings.linkExistingUsers ?? false,
       sync: { ...DEFAULT_SYNC_SETTINGS, ...pool.settings.sync },
     },
-    health: { status: pool.healthStatus, checkedAt: pool.healthCheckedAt ?? null, message: pool.healthMessage ?? null },
+    health: {
+      status: pool.healthStatus,
+      checkedAt: pool.healthCheckedAt ?? null,
+      message: pool.healthMessage ?? null,
+      circuit: services.pools.circuit(pool.id),
+    },
     position: pool.position,
     enabled: pool.enabled,
     createdAt: pool.createdAt,

@@ -145,6 +145,11 @@ export class PoolService {
     return this.list();
   }
 
+  /** This node's breaker for the pool: a local estimate, beside the shared health the jobs record. */
+  circuit(id: string): 'CLOSED' | 'OPEN' | 'HALF_OPEN' {
+    return CIRCUIT[this.connector.breakers.state(id)];
+  }
+
   async testConnection(id: string): Promise<ConnectionTestResult> {
     const pool = await this.get(id);
     if (pool.type === 'NATIVE') return { ok: true, message: 'native pools keep their users in Tributary: nothing to connect to' };
@@ -211,3 +216,5 @@ export class PoolService {
     return next;
   }
 }
+
+const CIRCUIT = { closed: 'CLOSED', open: 'OPEN', 'half-open': 'HALF_OPEN' } as const;

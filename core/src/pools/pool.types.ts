@@ -24,6 +24,7 @@ export const SourceDeletionEnum = stringEnum(SOURCE_DELETION_ACTIONS, {
   description: 'What a sync does to users the source no longer has: DISABLE them (re-enabled if they reappear), DELETE them, or KEEP them as they are.',
 });
 export const PoolHealthStatusEnum = stringEnum(POOL_HEALTH_STATUSES, { name: 'PoolHealthStatus' });
+export const PoolCircuitEnum = stringEnum(['CLOSED', 'OPEN', 'HALF_OPEN'] as const, { name: 'PoolCircuit' });
 
 @ObjectType()
 export class PoolSyncSettingsType {
@@ -37,6 +38,11 @@ export class PoolHealthType {
   status!: PoolHealthStatus;
   @Field(() => DateTimeScalar, { nullable: true }) checkedAt!: Date | null;
   @Field(() => String, { nullable: true, description: 'What works, or what to fix. Never a secret.' }) message!: string | null;
+  @Field(() => PoolCircuitEnum, {
+    description:
+      "This node's circuit breaker for the pool's source: OPEN after repeated outages (its users get 503 at once, new users skip it), HALF_OPEN while a probe runs.",
+  })
+  circuit!: 'CLOSED' | 'OPEN' | 'HALF_OPEN';
 }
 
 @ObjectType('PoolStats')
