@@ -30,6 +30,10 @@ function requestsFor(spec: LoadSpec): autocannon.Request[] {
       },
     ];
   }
+  if (spec.kind === 'graphql') {
+    const headers = { ...json, authorization: `Bearer ${spec.adminKey}` };
+    return [{ method: 'POST', path: '/graphql', headers, body: JSON.stringify({ query: spec.query }) }];
+  }
   const unused = [...spec.tokens];
   const refresh: autocannon.Request = {
     method: 'POST',
@@ -49,7 +53,14 @@ function requestsFor(spec: LoadSpec): autocannon.Request[] {
 process.once('message', (spec: LoadSpec) => {
   let cpu = process.cpuUsage();
   const instance = autocannon(
-    { url: spec.url, connections: spec.connections, duration: spec.seconds, requests: requestsFor(spec), timeout: 30 },
+    {
+      url: spec.url,
+      connections: spec.connections,
+      duration: spec.seconds,
+      requests: requestsFor(spec),
+      timeout: 30,
+      ...(spec.rate ? { overallRate: Math.max(1, Math.round(spec.rate)) } : {}),
+    },
     (error, result) => {
       if (error) throw error;
       const { user, system } = process.cpuUsage(cpu);

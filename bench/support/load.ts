@@ -1,8 +1,12 @@
 import { forkBenchProcess, nextMessage } from './ipc.js';
 
-export type LoadSpec = { url: string; connections: number; seconds: number } & (
-  { kind: 'sign-in'; emails: string[]; password: string } | { kind: 'refresh'; tokens: string[] }
-);
+export type LoadSpec = {
+  url: string;
+  connections: number;
+  seconds: number;
+  /** Requests per second across all connections (autocannon's overallRate); unset: as fast as the server answers. */
+  rate?: number;
+} & ({ kind: 'sign-in'; emails: string[]; password: string } | { kind: 'refresh'; tokens: string[] } | { kind: 'graphql'; adminKey: string; query: string });
 
 export interface LoadResult {
   /** 2xx answers. */
