@@ -209,6 +209,18 @@ describe('pool order and failing sources', () => {
     expect(await userRow('ghost@legacy.test')).toBeUndefined();
   });
 
+  it('a source that answers two emails with one id: the second is skipped as garbage (503), never a 500, and not stored', async () => {
+    await pool(first, {});
+    first.addUser({ email: 'one@legacy.test', password: 'same-id-pass-1', id: 'shared-id' });
+    first.addUser({ email: 'two@legacy.test', password: 'same-id-pass-2', id: 'shared-id' });
+    expect((await signIn(server, 'one@legacy.test', 'same-id-pass-1')).status).toBe(200);
+    const second = await signIn(server, 'two@legacy.test', 'same-id-pass-2');
+    expect(second.status).toBe(503);
+    expect(second.body.error).toBe('source_unavailable');
+    expect(await userRow('two@legacy.test')).toBeUndefined();
+    expect((await auditOf(server, 'two@legacy.test')).at(-1)!.details).toMatchObject({ skipped: [{ code: 'BAD_RESPONSE' }] });
+  });
+
   it('a user the source reports disabled is refused like a wrong password, with the reason in the audit log', async () => {
     await pool(first, {});
     first.addUser({ email: 'disabled@legacy.test', password: 'disabled-pass-1', disabled: true });

@@ -1,4 +1,4 @@
-import type { Identity } from '@tributary/plugin-kit';
+import { SourceError, type Identity } from '@tributary/plugin-kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { newId } from '../ids.js';
 import type { UserPool } from '../pools/pool.entity.js';
@@ -103,6 +103,8 @@ export async function provisionUser(
       roles.map((role) => role.id),
     );
   const user = await reloadUserByEmail(em, email);
+  // Not inserted, and nobody has the email: another user of the pool holds this external id.
+  if (!user) throw new SourceError('BAD_RESPONSE', 'the source answered with an id that another user of this pool already has');
   return { user, unknownRoles: unknown, created };
 }
 

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { AuditLog, type AuditRecord } from '../audit/audit.service.js';
 import { executeTogether } from '../db/statements.js';
 import { AccessDenied, ApiError, InvalidCredentials, SourceUnavailable, TooManyAttempts } from '../errors/index.js';
+import { SourceError } from '@tributary/plugin-kit';
 import type { Logger } from '../logger.js';
 import { burnDummyVerification, hashPassword, verifyPassword, type Verification } from '../passwords/verifier.js';
 import type { PoolConnector } from '../pools/pool-connector.js';
@@ -195,14 +196,16 @@ export class SignInService {
         continue;
       }
       const beforeCreate = (draft: UserSnapshot) => hooks.beforeUserCreate(draft, pool);
-      const { user, unknownRoles, created } = await provisionUser(
-        this.em,
-        pool,
-        outcome.identity,
-        email,
-        () => this.hashing(hashPassword(password)),
-        beforeCreate,
+      const provisioned = await provisionUser(this.em, pool, outcome.identity, email, () => this.hashing(hashPassword(password)), beforeCreate).catch(
+        (error: unknown) => {
+          // The source's answer cannot be stored (an id another user of the pool holds): as garbage, the pool is skipped.
+          if (!(error instanceof SourceError)) throw error;
+          skipped.push({ pool: pool.id, code: error.code, reason: error.message });
+          return null;
+        },
       );
+      if (!provisioned) continue;
+      const { user, unknownRoles, created } = provisioned;
       const owner = user.pool?.id ?? user.migratedFrom?.id;
       if (owner !== pool.id) throw new InvalidCredentials({ details: { pool: pool.id, reason: 'the email belongs to another pool' } });
       assertActive(user);

@@ -271,11 +271,15 @@ export interface NewUserRow {
   migratedAt: Date | null;
 }
 
-/** Inserts an ACTIVE user unless the email is taken (concurrent first sign-ins race on its unique index); true if this one won. */
+/**
+ * Inserts an ACTIVE user unless the email is taken (concurrent first sign-ins race on its unique index)
+ * or the pool already has a user with this external id (a source that answers two emails with one id);
+ * true if this one won.
+ */
 export async function insertUserUnlessTaken(em: EntityManager, user: NewUserRow): Promise<boolean> {
   const inserted = await em.getConnection().execute<{ id: string }[]>(
     `insert into users (id, email, status, tenant_id, profile, metadata, pool_id, migrated_from_id, external_id, password_hash, migrated_at, created_at, updated_at)
-     values (?, ?, 'ACTIVE', ?, ?, ?, ?, ?, ?, ?, ?, now(), now()) on conflict (email) do nothing returning id`,
+     values (?, ?, 'ACTIVE', ?, ?, ?, ?, ?, ?, ?, ?, now(), now()) on conflict do nothing returning id`,
     [
       user.id,
       user.email,
@@ -308,8 +312,8 @@ export async function linkRoles(em: EntityManager, userId: string, roleIds: read
 }
 
 /** The user of this email as the database has it now (a racer's row too), pool, roles and tenant populated. */
-export const reloadUserByEmail = (em: EntityManager, email: string): Promise<User> =>
-  em.findOneOrFail(User, { email }, { populate: SIGN_IN_POPULATE, refresh: true });
+export const reloadUserByEmail = (em: EntityManager, email: string): Promise<User | null> =>
+  em.findOne(User, { email }, { populate: SIGN_IN_POPULATE, refresh: true });
 
 // ---------------------------------------------------------------------------------------------------
 // Bulk import: on a `pg` client or pool directly (a million rows never go through the unit of work).
