@@ -306,3 +306,29 @@ describe('pool settings, jobs list, health and stats', () => {
       .toBe('DOWN');
   });
 });
+
+describe('a job pg-boss gave up on', () => {
+  it('is FAILED at the next minute tick, with an error, and the pool takes a new job', async () => {
+    await peer.setMode('down');
+    const poolId = await pool();
+    const started = await startJob(server, 'importUsers', poolId);
+    // The first attempt fails against the stopped directory; pg-boss holds the retry for its backoff.
+    await expect.poll(async () => (await job(server, started.id)).error, { timeout: 20_000 }).not.toBeNull();
+    // What repeated node deaths leave: pg-boss out of retries (failed), our row still RUNNING from the last claim.
+    await server.sql(`update pgboss.job set state = 'failed', completed_on = now() where id = ?`, [started.id]);
+    await server.sql(`update pool_jobs set status = 'RUNNING' where id = ?`, [started.id]);
+    const blocked = await server.gql(`mutation ($input: PoolJobInput!) { importUsers(input: $input) { id } }`, { input: { poolId, dryRun: false } });
+    expect(blocked.errors?.[0]?.message).toMatch(/already has a job/);
+
+    await server.app.deps.jobs.boss.send(QUEUES.tick, {});
+    const failed = await finished(server, started.id);
+    expect(failed.status).toBe('FAILED');
+    expect(failed.error).toMatch(/gave up after its last attempt/);
+    expect(failed.finishedAt).not.toBeNull();
+
+    await peer.setMode('up');
+    addPeerUsers(peer, 2, 'after-failure');
+    const next = await run(server, 'importUsers', poolId);
+    expect(next.progress).toMatchObject({ seen: 2, created: 2 });
+  });
+});

@@ -7,7 +7,7 @@ import type { PoolConnector } from '../pools/pool-connector.js';
 import { findPool, poolsToCheck, recordPoolHealth } from '../pools/pool.repository.js';
 import { newId } from '../ids.js';
 import { Interrupted, runPoolJob } from './pool-job-runner.js';
-import { insertPoolJob, poolsDueForSync, staleQueuedJobs } from './pool-job.repository.js';
+import { failAbandonedJobs, insertPoolJob, poolsDueForSync, staleQueuedJobs } from './pool-job.repository.js';
 
 /** pg-boss keeps its tables in a schema of its own in our database: no other broker. */
 export const JOBS_SCHEMA = 'pgboss';
@@ -117,9 +117,11 @@ export class JobQueue {
     }
   }
 
-  /** Scheduled syncs that are due, a connection test per pool, and re-delivery of jobs whose delivery was lost. */
+  /** Jobs pg-boss gave up on made FAILED, scheduled syncs that are due, a connection test per pool, and re-delivery of jobs whose delivery was lost. */
   async #tick(): Promise<void> {
     const db = await nativePool(this.options.em());
+    const abandoned = await failAbandonedJobs(db, JOBS_SCHEMA, QUEUES.poolJob);
+    if (abandoned.length) this.options.logger.warn({ jobs: abandoned }, 'pool jobs failed: pg-boss gave up on them');
     for (const poolId of await poolsDueForSync(db)) {
       const job = await insertPoolJob(db, { id: newId(), poolId, kind: 'SYNC', dryRun: false });
       if (job) await this.deliver(job.id, poolId);

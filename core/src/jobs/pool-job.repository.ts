@@ -164,6 +164,22 @@ export async function staleQueuedJobs(db: Queryable): Promise<{ id: string; pool
   return rows.map((row: any) => ({ id: row.id, poolId: row.pool_id }));
 }
 
+/**
+ * Jobs pg-boss gave up on (retries exhausted, e.g. by node deaths that each left the row RUNNING) that
+ * nothing settled: FAILED now, so the pool takes jobs again. pg-boss's job has the pool job's id.
+ */
+export async function failAbandonedJobs(db: Queryable, bossSchema: string, queue: string): Promise<string[]> {
+  const { rows } = await db.query(
+    `update pool_jobs j set status = 'FAILED', finished_at = now(), updated_at = now(),
+       error = coalesce(j.error || '; ', '') || 'gave up after its last attempt (the node running it stopped, or it ran out of retries)'
+     from ${bossSchema}.job b
+     where b.name = $1 and b.id = j.id and b.state = 'failed' and j.status in ('QUEUED', 'RUNNING')
+     returning j.id`,
+    [queue],
+  );
+  return rows.map((row: any) => row.id);
+}
+
 /** Pools whose sync is due: an interval set, no job active, and no sync started within the interval. */
 export async function poolsDueForSync(db: Queryable): Promise<string[]> {
   const { rows } = await db.query(
