@@ -27,7 +27,9 @@ const LAYERS = [
   ['maintenance'],
   // File imports: export files with password hashes, written into a pool in bulk.
   ['imports'],
-  // Jobs on pg-boss: imports and syncs of pools, their health, the scheduled purge.
+  // Write-back: admin changes to users of a pool, delivered to its source from an outbox.
+  ['write-back'],
+  // Jobs on pg-boss: imports and syncs of pools, their health, the scheduled purge, write-back deliveries.
   ['jobs'],
   // The composition root: schema, services, HTTP app, startApp; then the entry points.
   ['server'],

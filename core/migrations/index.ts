@@ -6,6 +6,7 @@ import { PrehookRuns } from './20261124-05-prehook-runs.js';
 import { ExpiryIndexes } from './20261124-06-expiry-indexes.js';
 import { SignInReservations } from './20261202-01-sign-in-reservations.js';
 import { SigningKeySchedule } from './20261203-01-signing-key-schedule.js';
+import { WriteBackOutbox } from './20261202-02-write-back-outbox.js';
 import { PoolJobs } from './20261203-02-pool-jobs.js';
 
 /**
@@ -25,4 +26,5 @@ export const migrations = [
   { name: '20261202-01-sign-in-reservations', class: SignInReservations },
   { name: '20261203-01-signing-key-schedule', class: SigningKeySchedule },
   { name: '20261203-02-pool-jobs', class: PoolJobs },
+  { name: '20261202-02-write-back-outbox', class: WriteBackOutbox },
 ];

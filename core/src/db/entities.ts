@@ -11,6 +11,7 @@ import { SignInAttempt } from '../sign-in/sign-in-attempt.entity.js';
 import { RefreshToken } from '../tokens/refresh-token.entity.js';
 import { SigningKey } from '../tokens/signing-key.entity.js';
 import { User } from '../users/user.entity.js';
+import { WriteBackItem } from '../write-back/write-back.entity.js';
 
 export const entities = [
   Tenant,
@@ -27,4 +28,5 @@ export const entities = [
   AuthorizationCode,
   FederatedIdentity,
   PoolJob,
+  WriteBackItem,
 ];

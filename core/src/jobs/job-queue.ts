@@ -6,6 +6,9 @@ import { purgeExpiredRows, type PurgeOptions } from '../maintenance/purge.js';
 import type { PoolConnector } from '../pools/pool-connector.js';
 import { findPool, poolsToCheck, recordPoolHealth } from '../pools/pool.repository.js';
 import { newId } from '../ids.js';
+import type { SecretBox } from '../secrets/secret-box.js';
+import { deliverWriteBack } from '../write-back/write-back-delivery.js';
+import { usersWithPending } from '../write-back/write-back.repository.js';
 import { Interrupted, runPoolJob } from './pool-job-runner.js';
 import { failAbandonedJobs, insertPoolJob, poolsDueForSync, staleQueuedJobs } from './pool-job.repository.js';
 
@@ -19,6 +22,8 @@ export const QUEUES = {
   tick: 'pool-tick',
   poolHealth: 'pool-health',
   purge: 'purge',
+  /** { userId }: that user's pending write-back changes, in order (one active delivery per user). */
+  writeBack: 'write-back',
 } as const;
 
 /**
@@ -33,6 +38,7 @@ export interface JobQueueOptions {
   url: string;
   em: () => EntityManager;
   connector: PoolConnector;
+  box: SecretBox;
   logger: Logger;
   purge: PurgeOptions & { intervalMinutes: number };
 }
@@ -73,6 +79,15 @@ export class JobQueue {
     });
     await boss.createQueue(QUEUES.tick, { policy: 'stately', retryLimit: 0, expireInSeconds: 300 });
     await boss.createQueue(QUEUES.poolHealth, { policy: 'stately', retryLimit: 0, expireInSeconds: 120 });
+    // While the source is down: retried from 5 s, doubling, to 5 min; past the last retry the minute tick sends it again.
+    await boss.createQueue(QUEUES.writeBack, {
+      policy: 'stately',
+      retryLimit: 20,
+      retryDelay: 5,
+      retryBackoff: true,
+      retryDelayMax: 300,
+      expireInSeconds: 600,
+    });
     await boss.createQueue(QUEUES.purge, { policy: 'stately', retryLimit: 2, retryDelay: 60, expireInSeconds: 600 });
 
     await boss.work<{ jobId: string }>(QUEUES.poolJob, { includeMetadata: true, localConcurrency: 2 }, async ([job]) =>
@@ -84,6 +99,9 @@ export class JobQueue {
       await Promise.all(jobs.map((job) => this.#checkHealth(job.data.poolId)));
     });
     await boss.work(QUEUES.purge, async () => this.#purge());
+    await boss.work<{ userId: string }>(QUEUES.writeBack, { localConcurrency: 2 }, async ([job]) =>
+      deliverWriteBack({ em: this.options.em, connector: this.options.connector, box: this.options.box, logger: this.options.logger }, job!.data.userId),
+    );
 
     await boss.schedule(QUEUES.tick, '* * * * *');
     const { intervalMinutes } = this.options.purge;
@@ -94,6 +112,11 @@ export class JobQueue {
   /** Hands a queued pool job to pg-boss; its id is the job's, so a second delivery of the same job is a no-op. */
   async deliver(jobId: string, poolId: string): Promise<void> {
     await this.boss.send(QUEUES.poolJob, { jobId }, { id: jobId, singletonKey: poolId });
+  }
+
+  /** Delivers the users' pending write-back changes (the minute tick sends any whose delivery was lost). */
+  async deliverWriteBack(userIds: readonly string[]): Promise<void> {
+    for (const userId of userIds) await this.boss.send(QUEUES.writeBack, { userId }, { singletonKey: userId });
   }
 
   /** A cancelled job that has not started is taken off the queue (a running one stops at its next checkpoint). */
@@ -127,6 +150,7 @@ export class JobQueue {
       if (job) await this.deliver(job.id, poolId);
     }
     for (const job of await staleQueuedJobs(db)) await this.deliver(job.id, job.poolId);
+    await this.deliverWriteBack(await usersWithPending(db));
     for (const pool of await poolsToCheck(this.options.em())) await this.boss.send(QUEUES.poolHealth, { poolId: pool.id }, { singletonKey: pool.id });
   }
 

@@ -32,6 +32,8 @@ export interface PoolSettings {
   linkExistingUsers?: boolean;
   /** Scheduled sync from the source (EXTERNAL pools). */
   sync?: PoolSyncSettings;
+  /** EXTERNAL pools: admin edits of the pool's users go to the source too (write-back/, through an outbox). */
+  writeBack?: boolean;
 }
 
 export const DEFAULT_SOURCE_TIMEOUT_MS = 5000;

@@ -65,6 +65,7 @@ function present({ services }: GraphQLContext, pool: UserPool): UserPoolType {
       timeoutMs: pool.settings.timeoutMs ?? DEFAULT_SOURCE_TIMEOUT_MS,
       linkExistingUsers: pool.settings.linkExistingUsers ?? false,
       sync: { ...DEFAULT_SYNC_SETTINGS, ...pool.settings.sync },
+      writeBack: pool.settings.writeBack ?? false,
     },
     health: {
       status: pool.healthStatus,

@@ -18,6 +18,7 @@ export interface PoolSettingsInput {
   timeoutMs?: number | null;
   linkExistingUsers?: boolean | null;
   sync?: { intervalMinutes?: number | null; onSourceDeletion?: PoolSyncSettings['onSourceDeletion'] | null } | null;
+  writeBack?: boolean | null;
 }
 
 export interface CreatePoolInput {
@@ -195,7 +196,9 @@ export class PoolService {
         intervalMinutes: input?.sync?.intervalMinutes ?? current.sync?.intervalMinutes ?? DEFAULT_SYNC_SETTINGS.intervalMinutes,
         onSourceDeletion: input?.sync?.onSourceDeletion ?? current.sync?.onSourceDeletion ?? DEFAULT_SYNC_SETTINGS.onSourceDeletion,
       },
+      writeBack: input?.writeBack ?? current.writeBack ?? false,
     };
+    if (next.writeBack && type !== 'EXTERNAL') throw badInput('input.settings.writeBack', 'only EXTERNAL pools have a user store to write back to');
     if (next.sync!.intervalMinutes > 0 && type !== 'EXTERNAL') {
       throw badInput('input.settings.sync.intervalMinutes', 'only EXTERNAL pools sync from their source (an IdP or a native pool has no user list to read)');
     }

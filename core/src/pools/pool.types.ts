@@ -71,6 +71,8 @@ export class PoolSettingsType {
   @Field(() => Boolean, { description: 'IdP pools: an IdP identity whose verified email matches an existing user signs in as that user.' })
   linkExistingUsers!: boolean;
   @Field(() => PoolSyncSettingsType) sync!: PoolSyncSettingsType;
+  @Field(() => Boolean, { description: 'EXTERNAL pools: admin creates, edits, status changes and deletes of its users are written to the source too.' })
+  writeBack!: boolean;
 }
 
 @ObjectType('UserPool')
@@ -123,6 +125,7 @@ const settings = z
         onSourceDeletion: z.enum(SOURCE_DELETION_ACTIONS).nullish(),
       })
       .nullish(),
+    writeBack: z.boolean().nullish(),
   })
   .nullish();
 
@@ -146,6 +149,7 @@ export class PoolSettingsInput {
   @Field(() => Int, { nullable: true }) timeoutMs?: number | null;
   @Field(() => Boolean, { nullable: true }) linkExistingUsers?: boolean | null;
   @Field(() => PoolSyncSettingsInput, { nullable: true }) sync?: PoolSyncSettingsInput | null;
+  @Field(() => Boolean, { nullable: true }) writeBack?: boolean | null;
 }
 
 @InputType()

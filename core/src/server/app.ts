@@ -90,6 +90,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
       url: database.url,
       em: () => database.orm.em.fork(),
       connector,
+      box,
       logger,
       purge: { auditRetentionDays: config.auditRetentionDays, intervalMinutes: config.purgeIntervalMinutes },
     });

@@ -14,6 +14,8 @@ import { RoleService } from '../roles/role.service.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import { TenantService } from '../tenants/tenant.service.js';
 import { UserService } from '../users/user.service.js';
+import { sealedPasswordContext } from '../write-back/write-back-delivery.js';
+import { WriteBackService } from '../write-back/write-back.service.js';
 
 /** What lives as long as the process: no per-request or per-user state, so any node can serve any request (all state is in PostgreSQL). */
 export interface AppDeps {
@@ -33,7 +35,8 @@ export function createServices(deps: AppDeps, em: EntityManager) {
   return {
     tenants: new TenantService(em),
     roles: new RoleService(em),
-    users: new UserService(em, deps.prehooks),
+    users: new UserService(em, deps.prehooks, { box: deps.box, deliver: (ids) => deps.jobs.deliverWriteBack(ids), passwordContext: sealedPasswordContext }),
+    writeBack: new WriteBackService(em),
     pools: new PoolService(em, deps.sources, deps.box, deps.connector),
     prehooks: new PrehookService(em, deps.checkCode, deps.prehooks),
     adminKeys: new AdminKeyService(em),

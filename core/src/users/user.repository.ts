@@ -676,3 +676,13 @@ export async function importUsers(db: Queryable, poolId: string, users: readonly
   for (const row of rows) outcomes[Number(row.at) - 1] = row.outcome;
   return outcomes;
 }
+
+/** Write-back: the id the source gave a user an admin created in its pool. */
+export async function setExternalId(db: Queryable, userId: string, externalId: string): Promise<void> {
+  await db.query('update users set external_id = $2, updated_at = now() where id = $1 and external_id is null', [userId, externalId]);
+}
+
+export async function externalIdOf(db: Queryable, userId: string): Promise<string | null> {
+  const { rows } = await db.query('select external_id from users where id = $1', [userId]);
+  return rows[0]?.external_id ?? null;
+}

@@ -5,7 +5,7 @@ import type { GraphQLContext, RoleRef } from '../graphql/context.js';
 import { checkPage, encodeCursor } from '../graphql/pagination.js';
 import { RoleType } from '../roles/role.types.js';
 import type { UserView } from './user.repository.js';
-import { CreateUserInput, UpdateUserInput, UserCapabilities, UserConnection, UserFilterInput, UserType } from './user.types.js';
+import { CreateUserInput, UpdateUserInput, UserCapabilities, UserConnection, UserFilterInput, UserType, UserWriteBack } from './user.types.js';
 import { uuidArg } from '../graphql/validate.js';
 
 @Resolver(() => UserType)
@@ -46,7 +46,14 @@ export class UserResolver {
   @FieldResolver(() => UserCapabilities)
   capabilities(@Root() user: UserView): UserCapabilities {
     const local = user.pool === null;
-    return { password: true, oneTimeCode: local, sso: local, sms: local, editable: !user.pool?.settings.syncUserAttributes };
+    const writesBack = Boolean(user.pool?.settings.writeBack);
+    return { password: true, oneTimeCode: local, sso: local, sms: local, editable: !user.pool?.settings.syncUserAttributes || writesBack };
+  }
+
+  @FieldResolver(() => UserWriteBack, { nullable: true })
+  async writeBack(@Root() user: UserView, @Ctx() { services }: GraphQLContext): Promise<UserWriteBack | null> {
+    if (!user.pool?.settings.writeBack) return null;
+    return (await services.writeBack.status([user.id])).get(user.id)!;
   }
 
   @Mutation(() => UserType)
@@ -54,7 +61,10 @@ export class UserResolver {
     return services.users.create(input);
   }
 
-  @Mutation(() => UserType, { description: 'Refused with FORBIDDEN for profile and metadata while the user’s pool syncs attributes.' })
+  @Mutation(() => UserType, {
+    description:
+      'Refused with FORBIDDEN for profile and metadata while the user’s pool syncs attributes, unless it writes back (the edit then goes to the source too).',
+  })
   updateUser(
     @Ctx() { services }: GraphQLContext,
     @Arg('id', () => ID, uuidArg('id')) id: string,

@@ -9,9 +9,15 @@ import { Tenant } from '../tenants/tenant.entity.js';
 import { TenantService } from '../tenants/tenant.service.js';
 import { User, type UserStatus } from './user.entity.js';
 import type { Count } from '../db/count.js';
+import { UserPool } from '../pools/pool.entity.js';
+import type { SecretBox } from '../secrets/secret-box.js';
+import { newId } from '../ids.js';
+import { WriteBackItem, type WriteBackAction } from '../write-back/write-back.entity.js';
 import { countUsers, rolesOfUsers, userViewByEmail, userViewById, usersPage, type UserFilter, type UserView } from './user.repository.js';
 
 export interface CreateUserInput {
+  /** A pool that writes back: the user is created there and at its source. */
+  poolId?: string | null;
   email: string;
   password?: string | null;
   status?: UserStatus | null;
@@ -29,12 +35,24 @@ export interface UpdateUserInput {
   status?: UserStatus | null;
 }
 
+/** What write-back needs of the server: the box that seals a new user's password until the source has it, and the job that delivers. */
+export interface WriteBackHooks {
+  box: SecretBox;
+  /** After the commit; a lost notice is made up by the minute tick. */
+  deliver(userIds: readonly string[]): Promise<void>;
+  /** Associated data of the sealed password of outbox row `itemId`. */
+  passwordContext(itemId: string): string;
+}
+
+const writesBack = (pool: UserPool | null | undefined): pool is UserPool => Boolean(pool && pool.type === 'EXTERNAL' && pool.settings.writeBack);
+
 export const normaliseEmail = (email: string): string => email.trim().toLowerCase();
 
 export class UserService {
   constructor(
     private readonly em: EntityManager,
     private readonly prehooks?: PrehookRunner,
+    private readonly writeBack?: WriteBackHooks,
   ) {}
 
   page(filter: UserFilter, first: number, afterId: string | null): Promise<UserView[]> {
@@ -66,6 +84,11 @@ export class UserService {
   /** A local (native) user created by an admin. */
   async create(input: CreateUserInput): Promise<UserView> {
     const email = normaliseEmail(input.email);
+    const pool = input.poolId ? await this.em.findOne(UserPool, { id: input.poolId }) : null;
+    if (input.poolId && !pool) throw badInput('input.poolId', `pool "${input.poolId}" does not exist`);
+    if (pool && (!writesBack(pool) || !this.writeBack)) {
+      throw badInput('input.poolId', `users are created in pool "${pool.name}" only when it writes back to its source (settings.writeBack)`);
+    }
     let tenant = input.tenantId ? await this.tenant(input.tenantId) : null;
     const roles = await this.roles(input.roleKeys);
     const status = input.status ?? 'ACTIVE';
@@ -88,9 +111,16 @@ export class UserService {
       tenant,
       profile: draft.profile,
       metadata: draft.metadata,
-      passwordHash: input.password ? await hashPassword(input.password) : null,
+      // A pool's user signs in at its source: the password goes there, sealed in the outbox until delivered.
+      passwordHash: input.password && !pool ? await hashPassword(input.password) : null,
+      pool,
     });
     user.roles.set(roles);
+    if (pool) {
+      const id = newId();
+      const password = input.password ? this.writeBack!.box.seal(input.password, this.writeBack!.passwordContext(id)) : undefined;
+      this.outbox(pool, user.id, null, 'CREATE', { email, profile: draft.profile, tenantId: tenant?.id ?? null, ...(password ? { password } : {}) }, id);
+    }
     try {
       await this.em.flush();
     } catch (error) {
@@ -98,6 +128,7 @@ export class UserService {
       if (error instanceof UniqueConstraintViolationException) throw conflict(`a user with email "${email}" already exists`, 'input.email');
       throw error;
     }
+    if (pool) await this.deliver(user.id);
     return this.view(user.id);
   }
 
@@ -105,23 +136,62 @@ export class UserService {
     const user = await this.em.findOne(User, { id }, { populate: ['pool', 'roles'] });
     if (!user) throw notFound('user', id);
     const pool = user.pool;
-    if (pool && pool.settings.syncUserAttributes && (input.profile || input.metadata)) {
+    const writes = writesBack(pool) && Boolean(this.writeBack);
+    // Synced attributes come from the source: edited here only when the edit goes there too.
+    if (pool && pool.settings.syncUserAttributes && !writes && (input.profile || input.metadata)) {
       throw forbidden(`user ${id} is read-only: pool "${pool.name}" (${pool.id}) syncs user attributes from its source at every sign-in`);
     }
+    const before = { status: user.status, tenantId: user.tenant?.id ?? null };
     if (input.profile) user.profile = input.profile;
     if (input.metadata) user.metadata = input.metadata;
     if (input.status) user.status = input.status;
     if (input.tenantId !== undefined) user.tenant = input.tenantId === null ? null : await this.tenant(input.tenantId);
     if (input.roleKeys) user.roles.set(await this.roles(input.roleKeys));
+    let queued = false;
+    if (writes) {
+      const changes: Record<string, unknown> = {};
+      if (input.profile) changes.profile = input.profile;
+      if (input.tenantId !== undefined && input.tenantId !== before.tenantId) changes.tenantId = input.tenantId;
+      if (Object.keys(changes).length) queued = this.outbox(pool!, id, user.externalId ?? null, 'UPDATE', changes);
+      if (user.status !== before.status && (user.status === 'DISABLED' || before.status === 'DISABLED')) {
+        queued = this.outbox(pool!, id, user.externalId ?? null, user.status === 'DISABLED' ? 'DISABLE' : 'ENABLE', {});
+      }
+    }
     await this.em.flush();
+    if (queued) await this.deliver(id);
     return this.view(id);
   }
 
   async delete(id: string): Promise<boolean> {
-    const user = await this.em.findOne(User, { id });
+    const user = await this.em.findOne(User, { id }, { populate: ['pool'] });
     if (!user) throw notFound('user', id);
+    const writes = writesBack(user.pool) && Boolean(this.writeBack);
+    if (writes) this.outbox(user.pool!, id, user.externalId ?? null, 'DELETE', {});
     await this.em.remove(user).flush();
+    if (writes) await this.deliver(id);
     return true;
+  }
+
+  /** A change for the source, committed by the flush that commits the change here. */
+  private outbox(pool: UserPool, userId: string, externalId: string | null, action: WriteBackAction, payload: Record<string, unknown>, id = newId()): true {
+    this.em.create(WriteBackItem, {
+      id,
+      poolId: pool.id,
+      userId,
+      externalId,
+      action,
+      payload,
+      attempts: 0,
+      lastError: null,
+      createdAt: new Date(),
+      deliveredAt: null,
+    });
+    return true;
+  }
+
+  private async deliver(userId: string): Promise<void> {
+    // Committed already: a failed hand-over to the queue only delays it to the next minute tick.
+    await this.writeBack!.deliver([userId]).catch(() => undefined);
   }
 
   private async tenant(id: string): Promise<Tenant> {

@@ -31,6 +31,12 @@ export class UserCapabilities {
   @Field(() => Boolean, { description: 'False while the owning pool syncs attributes: profile and metadata are read-only.' }) editable!: boolean;
 }
 
+@ObjectType('UserWriteBack')
+export class UserWriteBack {
+  @Field(() => Boolean, { description: 'A change made here has not reached the source yet (it is retried until it does).' }) pending!: boolean;
+  @Field(() => String, { nullable: true, description: 'Why the oldest pending change failed last, if it did.' }) lastError!: string | null;
+}
+
 @ObjectType('User')
 export class UserType {
   @Field(() => ID) id!: string;
@@ -45,6 +51,8 @@ export class UserType {
   @Field(() => JSONObjectScalar) profile!: Record<string, unknown>;
   @Field(() => JSONObjectScalar) metadata!: Record<string, unknown>;
   @Field(() => UserCapabilities) capabilities!: UserCapabilities;
+  @Field(() => UserWriteBack, { nullable: true, description: 'Users of a pool that writes back (settings.writeBack); null for others.' })
+  writeBack!: UserWriteBack | null;
   @Field(() => DateTimeScalar, { nullable: true }) migratedAt!: Date | null;
   @Field(() => DateTimeScalar, { nullable: true }) lastSignInAt!: Date | null;
   @Field(() => DateTimeScalar) createdAt!: Date;
@@ -88,6 +96,7 @@ export class UserFilterInput {
 @InputType()
 export class CreateUserInput {
   static readonly schema = z.object({
+    poolId: uuid.nullish(),
     email,
     password: password.nullish(),
     status: z.enum(USER_STATUSES).nullish(),
@@ -96,8 +105,10 @@ export class CreateUserInput {
     profile: jsonObject.nullish(),
     metadata: jsonObject.nullish(),
   });
+  @Field(() => ID, { nullable: true, description: 'An EXTERNAL pool that writes back: the user is created at its source too. Default: a local user.' })
+  poolId?: string | null;
   @Field(() => String) email!: string;
-  @Field(() => String, { nullable: true, description: 'Stored as an argon2id hash.' }) password?: string | null;
+  @Field(() => String, { nullable: true, description: 'Stored as an argon2id hash; for a pool, handed to its source.' }) password?: string | null;
   @Field(() => UserStatusEnum, { nullable: true }) status?: UserStatus | null;
   @Field(() => ID, { nullable: true }) tenantId?: string | null;
   @Field(() => [String], { nullable: true }) roleKeys?: string[] | null;

@@ -33,6 +33,10 @@ export interface ProfileChanges {
   tenantId?: string | null;
 }
 
+export interface WriteOptions {
+  idempotencyKey?: string;
+}
+
 export interface ConnectionTestResult {
   ok: boolean;
   /** What an admin should read: what works, or what to fix. Never a secret. */
@@ -66,11 +70,19 @@ export interface ExternalConnection {
   authenticate(credentials: Credentials): Promise<Identity | null>;
   getUser?(email: string): Promise<Identity | null>;
   listUsers?(cursor?: string | null): Promise<UserPage>;
-  createUser?(user: { email: string; password?: string; profile?: Record<string, unknown>; tenantId?: string | null }): Promise<Identity>;
-  updateUser?(externalId: string, changes: ProfileChanges): Promise<void>;
-  disableUser?(externalId: string): Promise<void>;
-  enableUser?(externalId: string): Promise<void>;
-  deleteUser?(externalId: string): Promise<void>;
+  /**
+   * Write-back (core calls these with the pool's settings.writeBack on). A call may be repeated after a
+   * crash or lost answer: `idempotencyKey` is the same for every repetition of one change, so a source
+   * that takes such a key sees it once. A write to a user the source does not have is REJECTED.
+   */
+  createUser?(
+    user: { email: string; password?: string; profile?: Record<string, unknown>; tenantId?: string | null },
+    options?: WriteOptions,
+  ): Promise<Identity>;
+  updateUser?(externalId: string, changes: ProfileChanges, options?: WriteOptions): Promise<void>;
+  disableUser?(externalId: string, options?: WriteOptions): Promise<void>;
+  enableUser?(externalId: string, options?: WriteOptions): Promise<void>;
+  deleteUser?(externalId: string, options?: WriteOptions): Promise<void>;
   test?(): Promise<ConnectionTestResult>;
   close?(): Promise<void>;
 }

@@ -1,0 +1,87 @@
+import { isSourceError, type ExternalConnection, type ProfileChanges } from '@tributary/plugin-kit';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { inTransaction, nativePool } from '../db/transaction.js';
+import type { Logger } from '../logger.js';
+import type { PoolConnector } from '../pools/pool-connector.js';
+import { findPool } from '../pools/pool.repository.js';
+import type { SecretBox } from '../secrets/secret-box.js';
+import { externalIdOf, setExternalId } from '../users/user.repository.js';
+import { fillExternalId, markDelivered, markFailed, nextPending, type OutboxRow } from './write-back.repository.js';
+
+export interface DeliveryDeps {
+  em: () => EntityManager;
+  connector: PoolConnector;
+  box: SecretBox;
+  logger: Logger;
+}
+
+/** Associated data of a password sealed into an outbox row: it opens for that row only. */
+export const sealedPasswordContext = (itemId: string): string => `write-back:${itemId}:password`;
+
+/** A failure an admin may read on the user (User.writeBack.lastError): never a secret or an internal. */
+class Undeliverable extends Error {}
+
+const publicMessage = (error: unknown): string =>
+  isSourceError(error)
+    ? `${error.code}: ${error.message}`
+    : error instanceof Undeliverable
+      ? error.message
+      : 'the source call failed; the server log has the details';
+
+/**
+ * Delivers a user's pending changes to the pool's source, oldest first, stopping at the first that
+ * fails (recorded on the row; the caller's job is retried with backoff). A change the source took but
+ * whose delivery we could not record is sent again with the same idempotency key, the row's id.
+ */
+export async function deliverWriteBack(deps: DeliveryDeps, userId: string): Promise<void> {
+  const db = await nativePool(deps.em());
+  for (let item = await nextPending(db, userId); item; item = await nextPending(db, userId)) {
+    try {
+      await deliver(deps, item);
+    } catch (error) {
+      deps.logger.warn({ err: error, item: item.id, user: userId, action: item.action }, 'write-back not delivered; will retry');
+      await markFailed(db, item.id, publicMessage(error));
+      throw error;
+    }
+  }
+}
+
+async function deliver(deps: DeliveryDeps, item: OutboxRow): Promise<void> {
+  const db = await nativePool(deps.em());
+  const pool = await findPool(deps.em(), item.poolId);
+  if (!pool) throw new Undeliverable('the pool was deleted');
+  const connection = (await deps.connector.connect(pool)) as ExternalConnection;
+  const method = { CREATE: 'createUser', UPDATE: 'updateUser', DISABLE: 'disableUser', ENABLE: 'enableUser', DELETE: 'deleteUser' }[item.action];
+  if (typeof connection[method as keyof ExternalConnection] !== 'function') throw new Undeliverable(`source "${pool.source}" cannot ${method}`);
+  const options = { idempotencyKey: item.id };
+
+  if (item.action === 'CREATE') {
+    const { email, profile, tenantId, password } = item.payload as {
+      email: string;
+      profile?: Record<string, unknown>;
+      tenantId?: string | null;
+      password?: string;
+    };
+    const identity = await connection.createUser!(
+      { email, profile: profile ?? {}, tenantId: tenantId ?? null, ...(password ? { password: deps.box.open(password, sealedPasswordContext(item.id)) } : {}) },
+      options,
+    );
+    await inTransaction(db, async (client) => {
+      await setExternalId(client, item.userId, identity.externalId);
+      await fillExternalId(client, item.userId, identity.externalId);
+      await markDelivered(client, item.id);
+    });
+    return;
+  }
+  const externalId = item.externalId ?? (await externalIdOf(db, item.userId));
+  if (!externalId) throw new Undeliverable('the user has no id at the source yet');
+  if (item.action === 'UPDATE') await connection.updateUser!(externalId, item.payload as ProfileChanges, options);
+  else if (item.action === 'DISABLE') await connection.disableUser!(externalId, options);
+  else if (item.action === 'ENABLE') await connection.enableUser!(externalId, options);
+  else
+    await connection.deleteUser!(externalId, options).catch((error: unknown) => {
+      // Gone already (deleted at the source, or a repeat of this delete whose answer was lost): what a delete asks for.
+      if (!(isSourceError(error) && error.code === 'REJECTED')) throw error;
+    });
+  await markDelivered(db, item.id);
+}
