@@ -50,10 +50,16 @@ async function deliver(deps: DeliveryDeps, item: OutboxRow): Promise<void> {
   const db = await nativePool(deps.em());
   const pool = await findPool(deps.em(), item.poolId);
   if (!pool) throw new Undeliverable('the pool was deleted');
-  const connection = (await deps.connector.connect(pool)) as ExternalConnection;
   const method = { CREATE: 'createUser', UPDATE: 'updateUser', DISABLE: 'disableUser', ENABLE: 'enableUser', DELETE: 'deleteUser' }[item.action];
-  if (typeof connection[method as keyof ExternalConnection] !== 'function') throw new Undeliverable(`source "${pool.source}" cannot ${method}`);
   const options = { idempotencyKey: item.id };
+  // Through the pool's breaker and timeout, as every source call of a job.
+  const source = <T>(operation: (connection: ExternalConnection) => Promise<T>): Promise<T> =>
+    deps.connector.call(pool, async (connection) => {
+      if (typeof (connection as ExternalConnection)[method as keyof ExternalConnection] !== 'function') {
+        throw new Undeliverable(`source "${pool.source}" cannot ${method}`);
+      }
+      return operation(connection as ExternalConnection);
+    });
 
   if (item.action === 'CREATE') {
     const { email, profile, tenantId, password } = item.payload as {
@@ -62,9 +68,16 @@ async function deliver(deps: DeliveryDeps, item: OutboxRow): Promise<void> {
       tenantId?: string | null;
       password?: string;
     };
-    const identity = await connection.createUser!(
-      { email, profile: profile ?? {}, tenantId: tenantId ?? null, ...(password ? { password: deps.box.open(password, sealedPasswordContext(item.id)) } : {}) },
-      options,
+    const identity = await source((connection) =>
+      connection.createUser!(
+        {
+          email,
+          profile: profile ?? {},
+          tenantId: tenantId ?? null,
+          ...(password ? { password: deps.box.open(password, sealedPasswordContext(item.id)) } : {}),
+        },
+        options,
+      ),
     );
     await inTransaction(db, async (client) => {
       await setExternalId(client, item.userId, identity.externalId);
@@ -75,11 +88,11 @@ async function deliver(deps: DeliveryDeps, item: OutboxRow): Promise<void> {
   }
   const externalId = item.externalId ?? (await externalIdOf(db, item.userId));
   if (!externalId) throw new Undeliverable('the user has no id at the source yet');
-  if (item.action === 'UPDATE') await connection.updateUser!(externalId, item.payload as ProfileChanges, options);
-  else if (item.action === 'DISABLE') await connection.disableUser!(externalId, options);
-  else if (item.action === 'ENABLE') await connection.enableUser!(externalId, options);
+  if (item.action === 'UPDATE') await source((connection) => connection.updateUser!(externalId, item.payload as ProfileChanges, options));
+  else if (item.action === 'DISABLE') await source((connection) => connection.disableUser!(externalId, options));
+  else if (item.action === 'ENABLE') await source((connection) => connection.enableUser!(externalId, options));
   else
-    await connection.deleteUser!(externalId, options).catch((error: unknown) => {
+    await source((connection) => connection.deleteUser!(externalId, options)).catch((error: unknown) => {
       // Gone already (deleted at the source, or a repeat of this delete whose answer was lost): what a delete asks for.
       if (!(isSourceError(error) && error.code === 'REJECTED')) throw error;
     });
