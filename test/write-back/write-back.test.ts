@@ -114,6 +114,10 @@ describe('write-back to the source', () => {
         .toEqual({ pending: true, lastError: expect.stringMatching(/^UNAVAILABLE: the source (could not be reached|failed repeatedly)/) });
       // The local change stands meanwhile.
       expect(await user(created.id)).toMatchObject({ status: 'DISABLED', profile: { name: 'Bob while down' } });
+      const listed = ok(
+        await server.gql(`query ($poolId: ID!) { users(filter: { poolId: $poolId }) { nodes { id writeBack { pending } } } }`, { poolId }),
+      ).users;
+      expect(listed.nodes).toEqual([{ id: created.id, writeBack: { pending: true } }]);
 
       await peer.setMode('up');
       // The retry comes by itself with backoff; the minute tick (sent here) hands pending users to the queue at once.

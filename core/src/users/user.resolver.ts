@@ -51,9 +51,9 @@ export class UserResolver {
   }
 
   @FieldResolver(() => UserWriteBack, { nullable: true })
-  async writeBack(@Root() user: UserView, @Ctx() { services }: GraphQLContext): Promise<UserWriteBack | null> {
+  async writeBack(@Root() user: UserView, @Ctx() { loaders }: GraphQLContext): Promise<UserWriteBack | null> {
     if (!user.pool?.settings.writeBack) return null;
-    return (await services.writeBack.status([user.id])).get(user.id)!;
+    return loaders.writeBackByUser.load(user.id);
   }
 
   @Mutation(() => UserType)
