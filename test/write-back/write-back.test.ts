@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { QUEUES } from '@tributary/core';
 import { startDirectoryPeer, type DirectoryPeer } from '../fixtures/directory-peer.js';
 import { directorySource } from '../fixtures/directory-source.js';
+import { configSource } from '../fixtures/test-sources.js';
 import { ok, startTestServer, type TestServer } from '../support/server.js';
 import { createDirectoryPool, run } from '../jobs/support.js';
 
@@ -10,7 +11,7 @@ let peer: DirectoryPeer;
 let pools = 0;
 beforeAll(async () => {
   peer = await startDirectoryPeer();
-  server = await startTestServer({ sources: [directorySource], env: { TRIBUTARY_PURGE_INTERVAL_MINUTES: '0' } });
+  server = await startTestServer({ sources: [directorySource, configSource], env: { TRIBUTARY_PURGE_INTERVAL_MINUTES: '0' } });
   ok(await server.gql('mutation { createTenant(input: { id: "acme", name: "Acme" }) { id } }'));
 });
 afterAll(async () => {
@@ -80,6 +81,29 @@ describe('write-back to the source', () => {
     expect(peer.writes.every((write) => write.id === atPeer.id)).toBe(true);
     expect(new Set(peer.writes.map((write) => write.idempotencyKey)).size).toBe(5);
     expect(peer.writes.every((write) => typeof write.idempotencyKey === 'string')).toBe(true);
+  });
+
+  it('is refused for a pool whose source cannot write, and for pools that are not EXTERNAL', async () => {
+    const external = await server.gql(`mutation ($input: CreateUserPoolInput!) { createUserPool(input: $input) { id } }`, {
+      input: {
+        name: 'cannot write',
+        type: 'EXTERNAL',
+        source: 'test-directory',
+        config: { baseUrl: 'https://dir.example', region: 'eu', apiKey: 'k' },
+        settings: { writeBack: true },
+      },
+    });
+    expect(external.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(external.errors?.[0]?.message).toMatch(/cannot write back: it has no createUser, updateUser, disableUser, enableUser, deleteUser/);
+    const native = await server.gql(`mutation { createUserPool(input: { name: "native wb", type: NATIVE, settings: { writeBack: true } }) { id } }`);
+    expect(native.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+
+    // Turned on later, on a pool that can: accepted.
+    const poolId = await pool({});
+    const updated = ok(
+      await server.gql(`mutation ($id: ID!) { updateUserPool(id: $id, input: { settings: { writeBack: true } }) { settings { writeBack } } }`, { id: poolId }),
+    );
+    expect(updated.updateUserPool.settings.writeBack).toBe(true);
   });
 
   it('keeps users of a pool that does not write back as before: no create in the pool, synced attributes read-only, nothing sent', async () => {

@@ -37,6 +37,8 @@ export interface PoolView {
   config: Record<string, unknown>;
 }
 
+const WRITE_METHODS = ['createUser', 'updateUser', 'disableUser', 'enableUser', 'deleteUser'] as const;
+
 const DEFAULT_SETTINGS: PoolSettings = {
   syncUserAttributes: false,
   jitMigration: false,
@@ -88,7 +90,11 @@ export class PoolService {
       settings,
       position,
       enabled: input.enabled ?? true,
+      // Set here rather than at the flush: the write-back check connects before it.
+      createdAt: new Date(),
+      updatedAt: new Date(),
     });
+    if (settings.writeBack) await this.assertWritable(pool);
     await this.em.flush();
     return pool;
   }
@@ -117,8 +123,18 @@ export class PoolService {
       this.connector.forget(pool.id);
     }
     if (input.enabled !== undefined && input.enabled !== null) pool.enabled = input.enabled;
+    if (input.settings?.writeBack) await this.assertWritable(pool);
     await this.em.flush();
     return pool;
+  }
+
+  /** Write-back needs a plugin that implements every write method (kit: createUser ... deleteUser). */
+  private async assertWritable(pool: UserPool): Promise<void> {
+    const connection = (await this.connector.connect(pool).catch(() => null)) as Record<string, unknown> | null;
+    const missing = WRITE_METHODS.filter((method) => typeof connection?.[method] !== 'function');
+    if (missing.length === 0) return;
+    this.connector.forget(pool.id);
+    throw badInput('input.settings.writeBack', `source "${pool.source}" cannot write back: it has no ${missing.join(', ')}`);
   }
 
   async delete(id: string): Promise<boolean> {
