@@ -80,12 +80,14 @@ export class JobQueue {
     await boss.createQueue(QUEUES.tick, { policy: 'stately', retryLimit: 0, expireInSeconds: 300 });
     await boss.createQueue(QUEUES.poolHealth, { policy: 'stately', retryLimit: 0, expireInSeconds: 120 });
     // While the source is down: retried from 5 s, doubling, to 5 min; past the last retry the minute tick sends it again.
+    // Heartbeats: a delivery whose node died is handed on within seconds, not at its expiry.
     await boss.createQueue(QUEUES.writeBack, {
       policy: 'stately',
       retryLimit: 20,
       retryDelay: 5,
       retryBackoff: true,
       retryDelayMax: 300,
+      heartbeatSeconds: HEARTBEAT_SECONDS,
       expireInSeconds: 600,
     });
     await boss.createQueue(QUEUES.purge, { policy: 'stately', retryLimit: 2, retryDelay: 60, expireInSeconds: 600 });
