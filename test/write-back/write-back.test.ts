@@ -83,6 +83,34 @@ describe('write-back to the source', () => {
     expect(peer.writes.every((write) => typeof write.idempotencyKey === 'string')).toBe(true);
   });
 
+  it(
+    'a sync leaves changes still on their way alone: a pending create is not "gone from the source", a pending edit is not reverted',
+    { timeout: 120_000 },
+    async () => {
+      peer.addUser({ email: 'old@source.test', password: 'pw-long-enough', name: 'Old' });
+      const poolId = await pool({ writeBack: true, sync: { onSourceDeletion: 'DISABLE' } });
+      await run(server, 'importUsers', poolId);
+      const [old] = await server.sql<any>(`select id from users where email = 'old@source.test'`);
+
+      await peer.setMode('read-only');
+      const created = await createInPool(poolId, 'new@source.test');
+      await update(old.id, { profile: { name: 'Admin name' } });
+      await expect.poll(async () => (await user(created.id)).writeBack?.lastError, { timeout: 30_000 }).toMatch(/UNAVAILABLE/);
+      peer.updateUser('old@source.test', { name: 'Source name' });
+
+      await run(server, 'syncUsers', poolId);
+      expect(await user(created.id)).toMatchObject({ status: 'ACTIVE', writeBack: { pending: true } });
+      expect((await user(old.id)).profile).toEqual({ name: 'Admin name' });
+
+      await peer.setMode('up');
+      await server.app.deps.jobs.boss.send(QUEUES.tick, {});
+      await delivered(created.id);
+      await delivered(old.id);
+      expect(peer.getUser('new@source.test')).toBeDefined();
+      expect(peer.getUser('old@source.test')!.name).toBe('Admin name');
+    },
+  );
+
   it('is refused for a pool whose source cannot write, and for pools that are not EXTERNAL', async () => {
     const external = await server.gql(`mutation ($input: CreateUserPoolInput!) { createUserPool(input: $input) { id } }`, {
       input: {

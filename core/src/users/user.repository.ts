@@ -469,6 +469,8 @@ with input as (
   select c.own_id, c.email, c.profile, c.status from classified c
   where c.own_id is not null and c.other_id is null
     and (c.email <> c.own_email or c.profile <> c.own_profile or c.status <> c.own_status or (c.role_ids is not null and c.role_ids <> c.own_roles))
+    -- An admin's change still on its way to the source (write-back) is newer than what the source says.
+    and not exists (select 1 from write_back_outbox o where o.user_id = c.own_id and o.delivered_at is null)
 ), updated as (
   update users u set email = c.email, profile = c.profile, status = c.status, updated_at = now()
   from changed c where u.id = c.own_id
@@ -539,7 +541,9 @@ export async function applySourceDeletions(
   jobId: string,
   action: SourceDeletion,
 ): Promise<{ externalId: string; email: string }[]> {
-  const gone = `u.pool_id = $1 and not exists (select 1 from pool_job_seen s where s.job_id = $2 and s.external_id = u.external_id)`;
+  // A user with a write-back change pending (a create not yet at the source, say) is not gone from it.
+  const gone = `u.pool_id = $1 and not exists (select 1 from pool_job_seen s where s.job_id = $2 and s.external_id = u.external_id)
+    and not exists (select 1 from write_back_outbox o where o.user_id = u.id and o.delivered_at is null)`;
   const sql =
     action === 'DELETE'
       ? `delete from users u where ${gone} returning u.external_id, u.email`
