@@ -5,6 +5,7 @@ import { directorySource } from '../fixtures/directory-source.js';
 import { configSource } from '../fixtures/test-sources.js';
 import { ok, startTestServer, type TestServer } from '../support/server.js';
 import { createDirectoryPool, run } from '../jobs/support.js';
+import { signIn } from '../support/sign-in.js';
 
 let server: TestServer;
 let peer: DirectoryPeer;
@@ -110,6 +111,24 @@ describe('write-back to the source', () => {
       expect(peer.getUser('old@source.test')!.name).toBe('Admin name');
     },
   );
+
+  it('a sign-in that syncs attributes does not revert an edit still on its way to the source', { timeout: 120_000 }, async () => {
+    peer.addUser({ email: 'signs-in@source.test', password: 'pw-long-enough', name: 'Source name' });
+    const poolId = await pool();
+    await run(server, 'importUsers', poolId);
+    const [row] = await server.sql<any>(`select id from users where email = 'signs-in@source.test'`);
+
+    await peer.setMode('read-only');
+    await update(row.id, { profile: { name: 'Admin name' } });
+    await expect.poll(async () => (await user(row.id)).writeBack?.lastError, { timeout: 30_000 }).toMatch(/UNAVAILABLE/);
+    expect((await signIn(server, 'signs-in@source.test', 'pw-long-enough')).status).toBe(200);
+    expect((await user(row.id)).profile).toEqual({ name: 'Admin name' });
+
+    await peer.setMode('up');
+    await server.app.deps.jobs.boss.send(QUEUES.tick, {});
+    await delivered(row.id);
+    expect(peer.getUser('signs-in@source.test')!.name).toBe('Admin name');
+  });
 
   it('is refused for a pool whose source cannot write, and for pools that are not EXTERNAL', async () => {
     const external = await server.gql(`mutation ($input: CreateUserPoolInput!) { createUserPool(input: $input) { id } }`, {

@@ -15,6 +15,7 @@ import { subjectOf, type TokenService, type TokenSet } from '../tokens/token.ser
 import type { User } from '../users/user.entity.js';
 import { lastSignInStatement, setPasswordHash } from '../users/user.repository.js';
 import { normaliseEmail } from '../users/user.service.js';
+import { WriteBackItem } from '../write-back/write-back.entity.js';
 import { migrateUser, provisionUser, syncUser } from './provisioning.js';
 import { authenticateWithPool } from './source-call.js';
 import { FailureFloor } from './failure-floor.js';
@@ -172,10 +173,16 @@ export class SignInService {
     if (migrated) {
       await migrateUser(this.em, user, pool, outcome.identity, await this.hashing(hashPassword(password)));
       details = { migrated: true };
-    } else if (pool.settings.syncUserAttributes) {
+    } else if (pool.settings.syncUserAttributes && !(await this.writeBackPending(pool, user))) {
       details = { synced: true, unknownRoles: await syncUser(this.em, user, outcome.identity) };
     }
     return { user, via: pool.id, pool, details, migrated };
+  }
+
+  /** An admin's change on its way to the source is newer than what the source just said: no sync over it. */
+  private async writeBackPending(pool: UserPool, user: User): Promise<boolean> {
+    if (!pool.settings.writeBack) return false;
+    return (await this.em.count(WriteBackItem, { userId: user.id, deliveredAt: null })) > 0;
   }
 
   /** Rule 3: an unknown user; the enabled external pools in order, the first acceptance wins. */
