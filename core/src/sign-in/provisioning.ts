@@ -4,10 +4,10 @@ import { newId } from '../ids.js';
 import type { UserPool } from '../pools/pool.entity.js';
 import type { UserSnapshot } from '../prehooks/events.js';
 import { RoleService } from '../roles/role.service.js';
-import { newTenantStatement } from '../tenants/tenant.repository.js';
+import { newTenantForEachStatement } from '../tenants/tenant.repository.js';
 import { TenantService } from '../tenants/tenant.service.js';
 import type { User } from '../users/user.entity.js';
-import { assignNewTenant, insertUserUnlessTaken, linkRoles, reloadUserByEmail } from '../users/user.repository.js';
+import { insertUserUnlessTaken, reloadUserByEmail } from '../users/user.repository.js';
 
 /** Source-owned attributes as stored: the identity's profile plus whether the source verified the email. */
 export const profileOf = (identity: Identity): Record<string, unknown> => ({ ...identity.profile, email_verified: identity.emailVerified });
@@ -39,9 +39,6 @@ async function resolveTenant(em: EntityManager, pool: UserPool, planned: string 
 }
 
 /** The new user's own tenant, created and assigned in one statement, so no tenant exists without its user. */
-const createOwnTenant = (em: EntityManager, userId: string, email: string): Promise<void> =>
-  assignNewTenant(em, userId, newTenantStatement(newId(), `${email}'s tenant`));
-
 export interface Provisioned {
   user: User;
   unknownRoles: string[];
@@ -81,27 +78,26 @@ export async function provisionUser(
     migratedFrom: migrate ? pool.id : null,
   });
   const tenant = await resolveTenant(em, pool, planned, draft.tenantId);
-  const tenantId = tenant === 'autoCreate' ? null : tenant;
+  const ownTenant = tenant === 'autoCreate' ? newTenantForEachStatement('u', newId(), `${email}'s tenant`) : undefined;
+  const tenantId = ownTenant ? (ownTenant.params[0] as string) : (tenant as string | null);
   const id = newId();
-  const created = await insertUserUnlessTaken(em, {
-    id,
-    email,
-    tenantId,
-    profile: draft.profile,
-    metadata: draft.metadata,
-    poolId: migrate ? null : pool.id,
-    migratedFromId: migrate ? pool.id : null,
-    externalId: identity.externalId,
-    passwordHash: migrate ? await passwordHash!() : null,
-    migratedAt: migrate ? new Date() : null,
-  });
-  if (created && tenant === 'autoCreate') await createOwnTenant(em, id, email);
-  if (created)
-    await linkRoles(
-      em,
+  const created = await insertUserUnlessTaken(
+    em,
+    {
       id,
-      roles.map((role) => role.id),
-    );
+      email,
+      tenantId,
+      profile: draft.profile,
+      metadata: draft.metadata,
+      poolId: migrate ? null : pool.id,
+      migratedFromId: migrate ? pool.id : null,
+      externalId: identity.externalId,
+      passwordHash: migrate ? await passwordHash!() : null,
+      migratedAt: migrate ? new Date() : null,
+    },
+    roles.map((role) => role.id),
+    ownTenant,
+  );
   const user = await reloadUserByEmail(em, email);
   // Not inserted, and nobody has the email: another user of the pool holds this external id.
   if (!user) throw new SourceError('BAD_RESPONSE', 'the source answered with an id that another user of this pool already has');

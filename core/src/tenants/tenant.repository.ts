@@ -14,8 +14,8 @@ export async function insertTenantUnlessExists(em: EntityManager, id: string, na
     .execute('insert into tenants (id, name, metadata, created_at, updated_at) values (?, ?, ?, now(), now()) on conflict (id) do nothing', [id, name, '{}']);
 }
 
-/** A new tenant's insert `returning id`, for a statement that assigns it at once (a new user's own tenant, users/user.repository.ts). */
-export const newTenantStatement = (id: string, name: string): Statement => ({
-  sql: `insert into tenants (id, name, metadata, created_at, updated_at) values (?, ?, '{}', now(), now()) returning id`,
+/** A new tenant's insert, made only for each row of `source` (a CTE name): a new user's own tenant exists only if that user was created (users/user.repository.ts). */
+export const newTenantForEachStatement = (source: string, id: string, name: string): Statement => ({
+  sql: `insert into tenants (id, name, metadata, created_at, updated_at) select ?, ?, '{}', now(), now() from ${source} returning id`,
   params: [id, name],
 });

@@ -14,7 +14,7 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import type pg from 'pg';
 import { countUpTo, type Count } from '../db/count.js';
-import { escapeLike, jsonColumn } from '../db/sql.js';
+import { escapeLike, jsonColumn, pgArray } from '../db/sql.js';
 import { query, type Statement } from '../db/statements.js';
 import { newId } from '../ids.js';
 import type { PoolSettings } from '../pools/pool.entity.js';
@@ -276,11 +276,11 @@ export interface NewUserRow {
  * or the pool already has a user with this external id (a source that answers two emails with one id);
  * true if this one won.
  */
-export async function insertUserUnlessTaken(em: EntityManager, user: NewUserRow): Promise<boolean> {
-  const inserted = await em.getConnection().execute<{ id: string }[]>(
-    `insert into users (id, email, status, tenant_id, profile, metadata, pool_id, migrated_from_id, external_id, password_hash, migrated_at, created_at, updated_at)
+export async function insertUserUnlessTaken(em: EntityManager, user: NewUserRow, roleIds: readonly string[], newTenant?: Statement): Promise<boolean> {
+  const insert = {
+    sql: `insert into users (id, email, status, tenant_id, profile, metadata, pool_id, migrated_from_id, external_id, password_hash, migrated_at, created_at, updated_at)
      values (?, ?, 'ACTIVE', ?, ?, ?, ?, ?, ?, ?, ?, now(), now()) on conflict do nothing returning id`,
-    [
+    params: [
       user.id,
       user.email,
       user.tenantId,
@@ -292,23 +292,14 @@ export async function insertUserUnlessTaken(em: EntityManager, user: NewUserRow)
       user.passwordHash,
       user.migratedAt,
     ],
-  );
+  };
+  // One statement with the user's roles and its own new tenant, if any: they exist only if this insert won,
+  // and no concurrent reader sees the user without them (foreign keys are checked at the end of the statement).
+  const roles = { sql: 'insert into user_roles (user_id, role_id) select u.id, r.id from u, unnest(?::uuid[]) as r(id)', params: [pgArray(roleIds)] };
+  const parts = [roles, ...(newTenant ? [newTenant] : [])];
+  const sql = `with u as (${insert.sql}), ${parts.map((part, index) => `w${index} as (${part.sql})`).join(', ')} select id from u`;
+  const inserted = await em.getConnection().execute<{ id: string }[]>(sql, [...insert.params, ...parts.flatMap((part) => part.params)]);
   return inserted.length > 0;
-}
-
-/** Sets the user's tenant to the one `tenantInsert` (an insert into tenants `returning id`) creates, in the same statement. */
-export async function assignNewTenant(em: EntityManager, userId: string, tenantInsert: Statement): Promise<void> {
-  await em
-    .getConnection()
-    .execute(`with t as (${tenantInsert.sql}) update users set tenant_id = (select id from t) where id = ?`, [...tenantInsert.params, userId]);
-}
-
-export async function linkRoles(em: EntityManager, userId: string, roleIds: readonly string[]): Promise<void> {
-  if (roleIds.length === 0) return;
-  await em.getConnection().execute(
-    `insert into user_roles (user_id, role_id) values ${roleIds.map(() => '(?, ?)').join(', ')} on conflict do nothing`,
-    roleIds.flatMap((roleId) => [userId, roleId]),
-  );
 }
 
 /** The user of this email as the database has it now (a racer's row too), pool, roles and tenant populated. */
