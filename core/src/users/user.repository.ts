@@ -396,8 +396,8 @@ export async function bulkInsertUsers(db: Queryable, users: readonly BulkUser[],
 // ---------------------------------------------------------------------------------------------------
 // Import and sync from a pool's source: one statement per batch merges the source's users into the pool.
 
-/** A user as the source has them, ready to merge: ids of tenants and roles resolved, email normalised. */
-export interface SourceUserRow {
+/** What every import path knows of a user to write: email normalised, tenant resolved. */
+interface IncomingUserRow {
   /** The id the user gets if created. */
   id: string;
   externalId: string;
@@ -408,6 +408,10 @@ export interface SourceUserRow {
   tenantId: string | null;
   /** Set when the tenant must be created with the user (its name); null when it already exists or there is none. */
   tenantName: string | null;
+}
+
+/** A user as the source has them, ready to merge: ids of tenants and roles resolved. */
+export interface SourceUserRow extends IncomingUserRow {
   /** Local role ids; null when the source says nothing about roles (the user's roles stay). */
   roleIds: string[] | null;
 }
@@ -582,24 +586,14 @@ export async function poolUserStats(db: Queryable, poolIds: readonly string[]): 
 // ---------------------------------------------------------------------------------------------------
 // File import: users of an export file, with their password hashes, as local users of the pool.
 
-/** A user of an export file, ready to write: email normalised, tenant resolved. */
-export interface ImportedUserRow {
-  /** The id the user gets if created. */
-  id: string;
-  externalId: string;
-  email: string;
-  profile: Record<string, unknown>;
+/** A user of an export file, ready to write. */
+export interface ImportedUserRow extends IncomingUserRow {
   metadata: Record<string, unknown>;
-  status: 'ACTIVE' | 'DISABLED';
   /** Any format the verifier knows; null: the user keeps signing in through the pool's source. */
   passwordHash: string | null;
-  /** The tenant of a new user (existing users keep theirs, as at sign-in). */
-  tenantId: string | null;
-  /** Set when the tenant must be created with the user (its name). */
-  tenantName: string | null;
 }
 
-export type ImportOutcome = 'created' | 'updated' | 'unchanged' | 'conflict';
+export type ImportOutcome = MergeOutcome;
 
 /*
  * One statement per batch. A user with a hash becomes what a JIT migration makes: local (pool_id null),
