@@ -8,6 +8,7 @@ import { SignInReservations } from './20261202-01-sign-in-reservations.js';
 import { SigningKeySchedule } from './20261203-01-signing-key-schedule.js';
 import { WriteBackOutbox } from './20261202-02-write-back-outbox.js';
 import { PoolJobs } from './20261203-02-pool-jobs.js';
+import { RefreshTokenClaims } from './20261205-01-refresh-token-claims.js';
 
 /**
  * Every migration, in run order, which is also the order of the file names (date, then a sequence
@@ -27,4 +28,5 @@ export const migrations = [
   { name: '20261203-01-signing-key-schedule', class: SigningKeySchedule },
   { name: '20261203-02-pool-jobs', class: PoolJobs },
   { name: '20261202-02-write-back-outbox', class: WriteBackOutbox },
+  { name: '20261205-01-refresh-token-claims', class: RefreshTokenClaims },
 ];

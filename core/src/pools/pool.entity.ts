@@ -34,6 +34,11 @@ export interface PoolSettings {
   sync?: PoolSyncSettings;
   /** EXTERNAL pools: admin edits of the pool's users go to the source too (write-back/, through an outbox). */
   writeBack?: boolean;
+  /**
+   * A refresh grant re-reads the user's roles, tenant and profile (and runs beforeTokenIssue again); off,
+   * refreshed tokens keep the claims of the sign-in. Absent: on.
+   */
+  reloadClaimsOnRefresh?: boolean;
 }
 
 export const DEFAULT_SOURCE_TIMEOUT_MS = 5000;

@@ -66,6 +66,7 @@ function present({ services }: GraphQLContext, pool: UserPool): UserPoolType {
       linkExistingUsers: pool.settings.linkExistingUsers ?? false,
       sync: { ...DEFAULT_SYNC_SETTINGS, ...pool.settings.sync },
       writeBack: pool.settings.writeBack ?? false,
+      reloadClaimsOnRefresh: pool.settings.reloadClaimsOnRefresh ?? true,
     },
     health: {
       status: pool.healthStatus,

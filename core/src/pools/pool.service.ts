@@ -19,6 +19,7 @@ export interface PoolSettingsInput {
   linkExistingUsers?: boolean | null;
   sync?: { intervalMinutes?: number | null; onSourceDeletion?: PoolSyncSettings['onSourceDeletion'] | null } | null;
   writeBack?: boolean | null;
+  reloadClaimsOnRefresh?: boolean | null;
 }
 
 export interface CreatePoolInput {
@@ -213,6 +214,7 @@ export class PoolService {
         onSourceDeletion: input?.sync?.onSourceDeletion ?? current.sync?.onSourceDeletion ?? DEFAULT_SYNC_SETTINGS.onSourceDeletion,
       },
       writeBack: input?.writeBack ?? current.writeBack ?? false,
+      reloadClaimsOnRefresh: input?.reloadClaimsOnRefresh ?? current.reloadClaimsOnRefresh ?? true,
     };
     if (next.writeBack && type !== 'EXTERNAL') throw badInput('input.settings.writeBack', 'only EXTERNAL pools have a user store to write back to');
     if (next.sync!.intervalMinutes > 0 && type !== 'EXTERNAL') {

@@ -73,6 +73,11 @@ export class PoolSettingsType {
   @Field(() => PoolSyncSettingsType) sync!: PoolSyncSettingsType;
   @Field(() => Boolean, { description: 'EXTERNAL pools: admin creates, edits, status changes and deletes of its users are written to the source too.' })
   writeBack!: boolean;
+  @Field(() => Boolean, {
+    description:
+      'A refresh grant re-reads the user’s roles, tenant and profile and runs beforeTokenIssue again; off: refreshed tokens keep the sign-in’s claims.',
+  })
+  reloadClaimsOnRefresh!: boolean;
 }
 
 @ObjectType('UserPool')
@@ -126,6 +131,7 @@ const settings = z
       })
       .nullish(),
     writeBack: z.boolean().nullish(),
+    reloadClaimsOnRefresh: z.boolean().nullish(),
   })
   .nullish();
 
@@ -150,6 +156,7 @@ export class PoolSettingsInput {
   @Field(() => Boolean, { nullable: true }) linkExistingUsers?: boolean | null;
   @Field(() => PoolSyncSettingsInput, { nullable: true }) sync?: PoolSyncSettingsInput | null;
   @Field(() => Boolean, { nullable: true }) writeBack?: boolean | null;
+  @Field(() => Boolean, { nullable: true, description: 'Default true.' }) reloadClaimsOnRefresh?: boolean | null;
 }
 
 @InputType()

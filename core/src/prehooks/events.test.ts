@@ -157,6 +157,21 @@ describe('applyChange', () => {
     const all = Object.fromEntries([...RESERVED_CLAIMS].map((name) => [name, 'forged']));
     expect(applyChange(payload, { claims: { ...all, ok: 1 } })).toEqual([`reserved claims ignored: ${[...RESERVED_CLAIMS].join(', ')}`]);
     expect(payload.claims).toEqual({ ok: 1 });
-    expect([...RESERVED_CLAIMS].sort()).toEqual(['amr', 'aud', 'auth_time', 'email', 'exp', 'iat', 'iss', 'jti', 'nbf', 'pool', 'roles', 'sub', 'tenant_id']);
+    expect([...RESERVED_CLAIMS].sort()).toEqual([
+      'amr',
+      'aud',
+      'auth_time',
+      'email',
+      'exp',
+      'iat',
+      'iss',
+      'jti',
+      'nbf',
+      'pool',
+      'roles',
+      'sid',
+      'sub',
+      'tenant_id',
+    ]);
   });
 });

@@ -46,6 +46,7 @@ export type Payload<E extends PrehookEvent> = PrehookPayloads[E] & { event: E };
 /** Claims a prehook can never set: they say who the token is for and who issued it. */
 export const RESERVED_CLAIMS: ReadonlySet<string> = new Set([
   'sub',
+  'sid',
   'iss',
   'aud',
   'exp',

@@ -18,6 +18,8 @@ export const RefreshTokenSchema = defineEntity({
     /** The sign-in's `pool` and `amr` claims, carried to refreshed tokens. */
     pool: p.string(),
     amr: p.json<string[]>(),
+    /** The sign-in's other claims, kept for pools that refresh without re-reading the user (token.service.ts `ClaimSnapshot`). */
+    claims: p.json<Record<string, unknown>>().nullable(),
     expiresAt: p.datetime(),
     usedAt: p.datetime().nullable(),
     revokedAt: p.datetime().nullable(),

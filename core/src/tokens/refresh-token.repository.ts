@@ -3,6 +3,7 @@ import { jsonColumn } from '../db/sql.js';
 import { query, type Statement } from '../db/statements.js';
 import { newId } from '../ids.js';
 import { besideTokenUser, tokenUserOf, type TokenUser } from '../users/user.repository.js';
+import type { ClaimSnapshot } from './token.service.js';
 
 /*
  * The refresh_tokens table. Tokens are found by `token_hash` (secrets/opaque-token.ts), never stored.
@@ -15,6 +16,8 @@ export interface StoredRefreshToken {
   familyId: string;
   pool: string;
   amr: string[];
+  /** The claims of the family's sign-in (null for tokens issued before they were kept). */
+  claims: ClaimSnapshot | null;
   usedAt: Date | null;
   /** Neither revoked nor expired. */
   live: boolean;
@@ -27,11 +30,12 @@ export function insertRefreshTokenStatement(token: {
   tokenHash: string;
   pool: string;
   amr: string[];
+  claims: ClaimSnapshot;
   ttlSeconds: number;
 }): Statement {
   return {
-    sql: 'insert into refresh_tokens (id, family_id, user_id, token_hash, pool, amr, expires_at, created_at) values (?, ?, ?, ?, ?, ?, now() + make_interval(secs => ?), now())',
-    params: [newId(), token.familyId, token.userId, token.tokenHash, token.pool, JSON.stringify(token.amr), token.ttlSeconds],
+    sql: 'insert into refresh_tokens (id, family_id, user_id, token_hash, pool, amr, claims, expires_at, created_at) values (?, ?, ?, ?, ?, ?, ?, now() + make_interval(secs => ?), now())',
+    params: [newId(), token.familyId, token.userId, token.tokenHash, token.pool, JSON.stringify(token.amr), JSON.stringify(token.claims), token.ttlSeconds],
   };
 }
 
@@ -41,7 +45,7 @@ export function insertRefreshTokenStatement(token: {
  */
 export async function findRefreshTokenWithUser(em: EntityManager, tokenHash: string): Promise<(StoredRefreshToken & { user: TokenUser | null }) | null> {
   const read = besideTokenUser({
-    sql: 'select user_id, family_id, pool, amr, used_at, (revoked_at is null and expires_at > now()) as live from refresh_tokens where token_hash = ?',
+    sql: 'select user_id, family_id, pool, amr, claims, used_at, (revoked_at is null and expires_at > now()) as live from refresh_tokens where token_hash = ?',
     params: [tokenHash],
   });
   const [row] = await query<Record<string, unknown>>(em, read.sql, read.params);
@@ -51,6 +55,7 @@ export async function findRefreshTokenWithUser(em: EntityManager, tokenHash: str
     familyId: row.family_id as string,
     pool: row.pool as string,
     amr: jsonColumn(row.amr),
+    claims: row.claims ? jsonColumn<ClaimSnapshot>(row.claims) : null,
     usedAt: (row.used_at as Date | null) ?? null,
     live: row.live === true,
     user: tokenUserOf(row),
@@ -58,7 +63,7 @@ export async function findRefreshTokenWithUser(em: EntityManager, tokenHash: str
 }
 
 /**
- * Spends a token and inserts its successor (same family, user, pool and amr) in one statement, so the
+ * Spends a token and inserts its successor (same family, user, pool, amr and sign-in claims) in one statement, so the
  * old token is spent exactly when its successor exists. The spend is one atomic `update … where used_at
  * is null`: of two concurrent uses one wins. False: nothing was spent (used, revoked or expired).
  */
@@ -67,9 +72,9 @@ export async function spendAndReplace(em: EntityManager, spentHash: string, succ
     em,
     `with spent as (
        update refresh_tokens set used_at = now() where token_hash = ? and used_at is null and revoked_at is null and expires_at > now()
-       returning family_id, user_id, pool, amr)
-     insert into refresh_tokens (id, family_id, user_id, token_hash, pool, amr, expires_at, created_at)
-     select ?, family_id, user_id, ?, pool, amr, now() + make_interval(secs => ?), now() from spent returning id`,
+       returning family_id, user_id, pool, amr, claims)
+     insert into refresh_tokens (id, family_id, user_id, token_hash, pool, amr, claims, expires_at, created_at)
+     select ?, family_id, user_id, ?, pool, amr, claims, now() + make_interval(secs => ?), now() from spent returning id`,
     [spentHash, newId(), successorHash, ttlSeconds],
   );
   return inserted.length === 1;
@@ -83,4 +88,15 @@ export async function wasUsed(em: EntityManager, tokenHash: string): Promise<boo
 
 export async function revokeFamily(em: EntityManager, familyId: string): Promise<void> {
   await em.getConnection().execute('update refresh_tokens set revoked_at = now() where family_id = ? and revoked_at is null', [familyId]);
+}
+
+/**
+ * Revokes every live refresh token of a user, of every family but `keepFamilyId` (a password change
+ * keeps the session it was made in), as a statement for the caller to run with the change itself.
+ */
+export function revokeUserFamiliesStatement(userId: string, keepFamilyId: string | null = null): Statement {
+  return {
+    sql: 'update refresh_tokens set revoked_at = now() where user_id = ? and revoked_at is null and family_id is distinct from ?::uuid',
+    params: [userId, keepFamilyId],
+  };
 }

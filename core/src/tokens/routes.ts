@@ -9,7 +9,7 @@ import { SignInPrehooks } from '../prehooks/sign-in-hooks.js';
 import { findTokenUser } from '../users/user.repository.js';
 import { redeemAuthorizationCode } from './authorization-codes.js';
 import { JWKS_MAX_AGE_S, type SigningKeys } from './signing-keys.js';
-import { tokenSubjectOf, type TokenService } from './token.service.js';
+import { keptSubjectOf, tokenSubjectOf, type TokenService } from './token.service.js';
 
 const RefreshBody = z.object({ grant_type: z.literal('refresh_token'), refresh_token: z.string().min(1).max(200) });
 const CodeBody = z.object({
@@ -50,9 +50,13 @@ export function tokenRouter(orm: Orm, deps: TokenRouteDeps): express.Router {
       // A refresh token's user came with it (one read); no entity is built on this path.
       const user = rotating ? rotating.user : await findTokenUser(em, grant.userId);
       if (!user || user.status !== 'ACTIVE') throw new InvalidGrant('the user can no longer sign in');
-      // Every token gets the same prehook claims, whether from a sign-in, a refresh or a federation code.
-      const claims = await new SignInPrehooks(deps.prehooks, em, req.ip ?? '').beforeGrantIssue(user);
-      const subject = { ...tokenSubjectOf(user, grant.pool, grant.amr), claims };
+      // A pool with reloadClaimsOnRefresh off: the sign-in's claims, prehook claims included, carry over unchanged.
+      const kept = rotating?.claims && !user.reloadClaimsOnRefresh ? keptSubjectOf({ ...rotating, claims: rotating.claims }) : undefined;
+      // Otherwise every token gets the same prehook claims, whether from a sign-in, a refresh or a federation code.
+      const subject = kept ?? {
+        ...tokenSubjectOf(user, grant.pool, grant.amr),
+        claims: await new SignInPrehooks(deps.prehooks, em, req.ip ?? '').beforeGrantIssue(user),
+      };
       res.set('Cache-Control', 'no-store').json(await (rotating ? deps.tokens.rotate(em, rotating, subject) : deps.tokens.issue(em, subject)));
     } catch (error) {
       // At the token endpoint a prehook's refusal is the grant's: the client must start over.

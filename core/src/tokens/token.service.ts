@@ -1,4 +1,5 @@
 import { setImmediate } from 'node:timers/promises';
+import { createLocalJWKSet, jwtVerify } from 'jose';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { executeTogether, type Statement } from '../db/statements.js';
 import { InvalidGrant } from '../errors/index.js';
@@ -6,7 +7,7 @@ import { newId } from '../ids.js';
 import { hashOpaqueToken, newOpaqueToken } from '../secrets/opaque-token.js';
 import { findRefreshTokenWithUser, insertRefreshTokenStatement, revokeFamily, spendAndReplace, wasUsed } from './refresh-token.repository.js';
 import { signEs256 } from './jws.js';
-import type { SigningKeys } from './signing-keys.js';
+import { SIGNING_ALGORITHM, type SigningKeys } from './signing-keys.js';
 import type { User } from '../users/user.entity.js';
 import type { TokenUser } from '../users/user.repository.js';
 
@@ -38,12 +39,29 @@ export interface TokenSet {
   expires_in: number;
 }
 
+/**
+ * The claims of a sign-in beyond `sub`, `pool` and `amr`, kept with its refresh tokens: a pool with
+ * `reloadClaimsOnRefresh` off refreshes with these instead of re-reading the user.
+ */
+export interface ClaimSnapshot {
+  email: string;
+  emailVerified: boolean;
+  tenantId: string | null;
+  roles: string[];
+  /** Only the profile claims an ID token carries. */
+  profile: Record<string, unknown>;
+  /** beforeTokenIssue's claims at the sign-in. */
+  claims?: Record<string, unknown>;
+}
+
 /** A refresh token that may be rotated: what its sign-in said, and its hash to spend it by. */
 export interface RefreshGrant {
   userId: string;
   familyId: string;
   pool: string;
   amr: string[];
+  /** The sign-in's claims (null for tokens from before they were kept). */
+  claims: ClaimSnapshot | null;
   tokenHash: string;
   /** Its user as the new tokens need it, read with the token; null when the user is gone. */
   user: TokenUser | null;
@@ -68,7 +86,7 @@ export class TokenService {
 
   /** `alsoRun`: writes of the caller's that go to the database in the same round trip as the refresh token. */
   async issue(em: EntityManager, subject: TokenSubject, familyId: string = newId(), alsoRun: readonly Statement[] = []): Promise<TokenSet> {
-    return this.sign(subject, (refreshToken) =>
+    return this.sign(subject, familyId, (refreshToken) =>
       executeTogether(em, [
         insertRefreshTokenStatement({
           familyId,
@@ -76,6 +94,7 @@ export class TokenService {
           tokenHash: hashOpaqueToken(refreshToken),
           pool: subject.pool,
           amr: subject.amr,
+          claims: claimSnapshotOf(subject),
           ttlSeconds: REFRESH_TOKEN_TTL_S,
         }),
         ...alsoRun,
@@ -93,7 +112,7 @@ export class TokenService {
     const row = await findRefreshTokenWithUser(em, hash);
     if (row?.usedAt) return this.replayed(em, row.familyId);
     if (!row?.live) throw new InvalidGrant('refresh token is invalid, expired or revoked');
-    return { userId: row.userId, familyId: row.familyId, pool: row.pool, amr: row.amr, tokenHash: hash, user: row.user };
+    return { userId: row.userId, familyId: row.familyId, pool: row.pool, amr: row.amr, claims: row.claims, tokenHash: hash, user: row.user };
   }
 
   /**
@@ -102,7 +121,7 @@ export class TokenService {
    * null`: of two concurrent uses one wins, and the other is a replay that revokes the family.
    */
   async rotate(em: EntityManager, grant: RefreshGrant, subject: TokenSubject): Promise<TokenSet> {
-    return this.sign(subject, async (refreshToken) => {
+    return this.sign(subject, grant.familyId, async (refreshToken) => {
       if (await spendAndReplace(em, grant.tokenHash, hashOpaqueToken(refreshToken), REFRESH_TOKEN_TTL_S)) return;
       if (await wasUsed(em, grant.tokenHash)) await this.replayed(em, grant.familyId);
       throw new InvalidGrant('refresh token is invalid, expired or revoked');
@@ -114,13 +133,36 @@ export class TokenService {
     throw new InvalidGrant('refresh token reused: every token of its sign-in has been revoked');
   }
 
-  /** Signs the access and ID tokens while `write` (which stores the new refresh token) is in flight; no tokens unless it succeeds. */
-  private async sign(subject: TokenSubject, write: (refreshToken: string) => Promise<void>): Promise<TokenSet> {
+  /**
+   * An access token this service issued, checked as a resource server would (RFC 9068: signature against
+   * the published keys, issuer, audience, type `at+jwt`, expiry). Null when it is not one.
+   */
+  async verifyAccessToken(token: string): Promise<AccessClaims | null> {
+    try {
+      const { payload } = await jwtVerify(token, createLocalJWKSet(await this.keys.jwks()), {
+        issuer: this.issuer(),
+        audience: this.audiences.api,
+        typ: ACCESS_TOKEN_TYPE,
+        algorithms: [SIGNING_ALGORITHM],
+        currentDate: new Date(this.clock()),
+        requiredClaims: ['sub', 'exp', 'sid'],
+      });
+      return { userId: payload.sub!, familyId: String(payload.sid), amr: Array.isArray(payload.amr) ? payload.amr.map(String) : [] };
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * Signs the access and ID tokens while `write` (which stores the new refresh token) is in flight; no
+   * tokens unless it succeeds. `sid` is the refresh-token family: the session a token belongs to.
+   */
+  private async sign(subject: TokenSubject, familyId: string, write: (refreshToken: string) => Promise<void>): Promise<TokenSet> {
     const { kid, key } = await this.keys.active();
     const now = Math.floor(this.clock() / 1000);
-    const registered = { iss: this.issuer(), sub: subject.userId, iat: now, exp: now + ACCESS_TOKEN_TTL_S };
+    const registered = { iss: this.issuer(), sub: subject.userId, sid: familyId, iat: now, exp: now + ACCESS_TOKEN_TTL_S };
     const reserved = { email: subject.email, tenant_id: subject.tenantId, roles: subject.roles, pool: subject.pool, amr: subject.amr };
-    const profile = Object.fromEntries(PROFILE_CLAIMS.filter((claim) => subject.profile[claim] !== undefined).map((claim) => [claim, subject.profile[claim]]));
+    const profile = profileClaims(subject.profile);
     const refreshToken = newOpaqueToken('rt_');
     const written = write(refreshToken);
     written.catch(() => undefined); // awaited below; this only keeps a rejection during the turn from counting as unhandled
@@ -140,6 +182,29 @@ export class TokenService {
     await written;
     return { access_token: accessToken, id_token: idToken, refresh_token: refreshToken, token_type: 'Bearer', expires_in: ACCESS_TOKEN_TTL_S };
   }
+}
+
+/** What an access token said, to an endpoint of this service that takes one (a password change). */
+export interface AccessClaims {
+  userId: string;
+  /** The refresh-token family (`sid`) of the sign-in it came from. */
+  familyId: string;
+  amr: string[];
+}
+
+function profileClaims(profile: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(PROFILE_CLAIMS.filter((claim) => profile[claim] !== undefined).map((claim) => [claim, profile[claim]]));
+}
+
+function claimSnapshotOf(subject: TokenSubject): ClaimSnapshot {
+  const { email, emailVerified, tenantId, roles, claims } = subject;
+  return { email, emailVerified, tenantId, roles, profile: profileClaims(subject.profile), ...(claims ? { claims } : {}) };
+}
+
+/** The subject of a refresh that keeps its sign-in's claims (`reloadClaimsOnRefresh` off): nothing is re-read but the user's status. */
+export function keptSubjectOf(grant: RefreshGrant & { claims: ClaimSnapshot }): TokenSubject {
+  const { claims, ...kept } = grant.claims;
+  return { userId: grant.userId, pool: grant.pool, amr: grant.amr, ...kept, ...(claims ? { claims } : {}) };
 }
 
 /** What a token says of a user: `via` is the `pool` claim, `amr` how they authenticated. */

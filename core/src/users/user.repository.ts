@@ -198,6 +198,8 @@ export interface TokenUser {
   migratedFrom: string | null;
   /** The pool that owns the credentials; null for local users. */
   pool: { id: string; name: string; source: string } | null;
+  /** The owning pool's `reloadClaimsOnRefresh` (default on; always on for local users): a refresh re-reads these claims. */
+  reloadClaimsOnRefresh: boolean;
 }
 
 /**
@@ -213,7 +215,7 @@ export function besideTokenUser(head: Statement): Statement {
      left join lateral (
        select u.id as tu_id, u.email as tu_email, u.status as tu_status, u.tenant_id as tu_tenant_id, u.profile as tu_profile,
               u.metadata as tu_metadata, u.migrated_from_id as tu_migrated_from_id, p.id as tu_pool_id, p.name as tu_pool_name,
-              p.source as tu_pool_source,
+              p.source as tu_pool_source, coalesce((p.settings->>'reloadClaimsOnRefresh')::boolean, true) as tu_reload_claims,
               coalesce((select json_agg(r.key order by r.key) from user_roles ur join roles r on r.id = ur.role_id where ur.user_id = u.id), '[]') as tu_roles
        from users u left join user_pools p on p.id = u.pool_id where u.id = h.user_id) tu on true`,
     params: head.params,
@@ -233,6 +235,7 @@ export function tokenUserOf(row: Row): TokenUser | null {
     metadata: jsonColumn(row.tu_metadata),
     migratedFrom: (row.tu_migrated_from_id as string | null) ?? null,
     pool: row.tu_pool_id ? { id: row.tu_pool_id as string, name: row.tu_pool_name as string, source: row.tu_pool_source as string } : null,
+    reloadClaimsOnRefresh: row.tu_reload_claims !== false,
   };
 }
 
