@@ -15,6 +15,8 @@ const LAYERS = [
   ['db'],
   // Building blocks for resolvers and routes: connections, validation, body parsing, the error renderer.
   ['graphql', 'http'],
+  // Mail (an outbox delivered by a job) and one-time codes: building blocks of native pools, below the users they serve.
+  ['mail', 'one-time-codes'],
   // Domains, each above what it uses.
   ['audit', 'admin-keys', 'roles'],
   ['prehooks'],

@@ -40,6 +40,11 @@ const EnvSchema = z.object({
   TRIBUTARY_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   TRIBUTARY_SHUTDOWN_GRACE_MS: z.coerce.number().int('must be a whole number of milliseconds').min(0).max(600_000).default(10_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TRIBUTARY_SMTP_URL: z
+    .url('must be a URL')
+    .refine((value) => /^smtps?:$/.test(new URL(value).protocol), 'must be smtp://host:port or smtps://user:pass@host:port')
+    .optional(),
+  TRIBUTARY_MAIL_FROM: z.string().min(3).max(320).default('Tributary <no-reply@localhost>'),
 });
 
 export type Env = z.output<typeof EnvSchema>;
@@ -81,6 +86,10 @@ export interface Config {
   metricsPort: number | undefined;
   /** On SIGTERM, how long in-flight requests may take before their connections are cut. */
   shutdownGraceMs: number;
+  /** Where mails go (codes of native pools); undefined: nowhere (embedded mode writes them to the log). */
+  smtpUrl: string | undefined;
+  /** The From of every mail. */
+  mailFrom: string;
 }
 
 export class ConfigError extends Error {
@@ -122,5 +131,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     breakerHalfOpenMs: env.TRIBUTARY_BREAKER_HALF_OPEN_MS,
     metricsPort: env.TRIBUTARY_METRICS_PORT,
     shutdownGraceMs: env.TRIBUTARY_SHUTDOWN_GRACE_MS,
+    smtpUrl: env.TRIBUTARY_SMTP_URL,
+    mailFrom: env.TRIBUTARY_MAIL_FROM,
   };
 }

@@ -15,13 +15,19 @@ export type ApiErrorCode =
   | 'invalid_grant'
   | 'unsupported_grant_type'
   | 'request_too_large'
-  | 'not_found';
+  | 'not_found'
+  | 'weak_password'
+  | 'invalid_payload'
+  | 'registration_closed'
+  | 'invalid_code';
 
 export interface ApiErrorOptions {
   /** For the audit log and server logs; never sent to the client. */
   details?: Record<string, unknown>;
   /** Sent as Retry-After. */
   retryAfterSeconds?: number;
+  /** Extra members of the JSON answer, for the client (e.g. the failing `path` of a payload): never a secret. */
+  publicDetails?: Record<string, unknown>;
   cause?: unknown;
 }
 
@@ -30,11 +36,13 @@ export abstract class ApiError extends Error {
   abstract readonly code: ApiErrorCode;
   readonly details: Record<string, unknown>;
   readonly retryAfterSeconds: number | undefined;
+  readonly publicDetails: Record<string, unknown>;
 
   constructor(description: string, options: ApiErrorOptions = {}) {
     super(description, { cause: options.cause });
     this.details = options.details ?? {};
     this.retryAfterSeconds = options.retryAfterSeconds;
+    this.publicDetails = options.publicDetails ?? {};
   }
 }
 
@@ -115,4 +123,34 @@ export class NotFound extends ApiError {
   override readonly name = 'NotFound';
   readonly status = 404;
   readonly code = 'not_found';
+}
+
+/** A new password the policy refuses (passwords/policy.ts); the description says what to change. */
+export class WeakPassword extends ApiError {
+  override readonly name = 'WeakPassword';
+  readonly status = 400;
+  readonly code = 'weak_password';
+}
+
+/** A registration payload the pool's payload schema refuses; `path` (public) names the failing member. */
+export class InvalidPayload extends ApiError {
+  override readonly name = 'InvalidPayload';
+  readonly status = 400;
+  readonly code = 'invalid_payload';
+}
+
+export class RegistrationClosed extends ApiError {
+  override readonly name = 'RegistrationClosed';
+  readonly status = 403;
+  readonly code = 'registration_closed';
+}
+
+/** A one-time code that is wrong, expired, spent or out of attempts: one answer for all (details say which). */
+export class InvalidCode extends ApiError {
+  override readonly name = 'InvalidCode';
+  readonly status = 400;
+  readonly code = 'invalid_code';
+  constructor(options: ApiErrorOptions = {}) {
+    super('the code is wrong or expired; ask for a new one', options);
+  }
 }

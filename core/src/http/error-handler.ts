@@ -50,7 +50,10 @@ function fromBodyParser(error: BodyParserError): ApiError | undefined {
 
 function renderJson(res: Response, error: ApiError): void {
   if (error.retryAfterSeconds) res.set('Retry-After', String(error.retryAfterSeconds));
-  res.status(error.status).set('Cache-Control', 'no-store').json({ error: error.code, error_description: error.message });
+  res
+    .status(error.status)
+    .set('Cache-Control', 'no-store')
+    .json({ ...error.publicDetails, error: error.code, error_description: error.message });
 }
 
 /** RFC 6749 §4.1.2.1: the error, its description and the app's state as query parameters. */

@@ -7,6 +7,10 @@ import type { PoolConnector } from '../pools/pool-connector.js';
 import { findPool, poolsToCheck, recordPoolHealth } from '../pools/pool.repository.js';
 import { newId } from '../ids.js';
 import type { SecretBox } from '../secrets/secret-box.js';
+import { deliverMail } from '../mail/delivery.js';
+import { MailNotices } from '../mail/mail-notices.js';
+import { pendingMail } from '../mail/mail-outbox.repository.js';
+import type { Mailer } from '../mail/mailer.js';
 import { deliverWriteBack } from '../write-back/write-back-delivery.js';
 import { usersWithPending } from '../write-back/write-back.repository.js';
 import { Interrupted, runPoolJob } from './pool-job-runner.js';
@@ -24,6 +28,8 @@ export const QUEUES = {
   purge: 'purge',
   /** { userId }: that user's pending write-back changes, in order (one active delivery per user). */
   writeBack: 'write-back',
+  /** { id }: one mail_outbox row to send over SMTP. */
+  mail: 'mail',
 } as const;
 
 /**
@@ -41,6 +47,7 @@ export interface JobQueueOptions {
   box: SecretBox;
   logger: Logger;
   purge: PurgeOptions & { intervalMinutes: number };
+  mailer: Mailer;
 }
 
 /**
@@ -51,6 +58,7 @@ export interface JobQueueOptions {
 export class JobQueue {
   readonly boss: PgBoss;
   #stopping = false;
+  readonly #mailNotices: MailNotices;
 
   constructor(private readonly options: JobQueueOptions) {
     this.boss = new PgBoss({
@@ -62,6 +70,7 @@ export class JobQueue {
       monitorIntervalSeconds: SUPERVISE_SECONDS,
     });
     this.boss.on('error', (error) => options.logger.error({ err: error }, 'job queue error'));
+    this.#mailNotices = new MailNotices(options.url, (id) => void this.deliverMail([id]).catch(() => undefined), options.logger);
   }
 
   async start(): Promise<void> {
@@ -90,6 +99,15 @@ export class JobQueue {
       heartbeatSeconds: HEARTBEAT_SECONDS,
       expireInSeconds: 600,
     });
+    // A mail server outage: retried from 2 s, doubling, to 5 min; the row is dropped once its code has expired.
+    await boss.createQueue(QUEUES.mail, {
+      policy: 'stately',
+      retryLimit: 30,
+      retryDelay: 2,
+      retryBackoff: true,
+      retryDelayMax: 300,
+      expireInSeconds: 120,
+    });
     await boss.createQueue(QUEUES.purge, { policy: 'stately', retryLimit: 2, retryDelay: 60, expireInSeconds: 600 });
 
     await boss.work<{ jobId: string }>(QUEUES.poolJob, { includeMetadata: true, localConcurrency: 2 }, async ([job]) =>
@@ -104,6 +122,11 @@ export class JobQueue {
     await boss.work<{ userId: string }>(QUEUES.writeBack, { localConcurrency: 2 }, async ([job]) =>
       deliverWriteBack({ em: this.options.em, connector: this.options.connector, box: this.options.box, logger: this.options.logger }, job!.data.userId),
     );
+
+    await boss.work<{ id: string }>(QUEUES.mail, { localConcurrency: 2, pollingIntervalSeconds: 0.5 }, async ([job]) =>
+      deliverMail({ em: this.options.em, box: this.options.box, mailer: this.options.mailer, logger: this.options.logger }, job!.data.id),
+    );
+    await this.#mailNotices.start();
 
     await boss.schedule(QUEUES.tick, '* * * * *');
     const { intervalMinutes } = this.options.purge;
@@ -121,6 +144,11 @@ export class JobQueue {
     for (const userId of userIds) await this.boss.send(QUEUES.writeBack, { userId }, { singletonKey: userId });
   }
 
+  /** Sends queued mails (each woken by its commit's notice; the minute tick sends any whose notice was lost). */
+  async deliverMail(ids: readonly string[]): Promise<void> {
+    for (const id of ids) await this.boss.send(QUEUES.mail, { id }, { singletonKey: id });
+  }
+
   /** A cancelled job that has not started is taken off the queue (a running one stops at its next checkpoint). */
   async cancelDelivery(jobId: string): Promise<void> {
     await this.boss.cancel(QUEUES.poolJob, jobId).catch(() => undefined);
@@ -128,6 +156,7 @@ export class JobQueue {
 
   async stop(): Promise<void> {
     this.#stopping = true;
+    await this.#mailNotices.stop();
     await this.boss.stop({ graceful: true, timeout: 10_000 });
   }
 
@@ -153,6 +182,7 @@ export class JobQueue {
     }
     for (const job of await staleQueuedJobs(db)) await this.deliver(job.id, job.poolId);
     await this.deliverWriteBack(await usersWithPending(db));
+    await this.deliverMail(await pendingMail(db));
     for (const pool of await poolsToCheck(this.options.em())) await this.boss.send(QUEUES.poolHealth, { poolId: pool.id }, { singletonKey: pool.id });
   }
 

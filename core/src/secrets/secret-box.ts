@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 
 const ALGORITHM = 'aes-256-gcm';
 const VERSION = 'v1';
@@ -9,6 +9,7 @@ const VERSION = 'v1';
  */
 export class SecretBox {
   readonly #key: Buffer;
+  readonly #digestKeys = new Map<string, Buffer>();
 
   constructor(key: Buffer) {
     if (key.length !== 32) throw new Error('the secret key must be 32 bytes');
@@ -30,5 +31,19 @@ export class SecretBox {
     decipher.setAAD(Buffer.from(associatedData));
     decipher.setAuthTag(Buffer.from(tag, 'base64'));
     return Buffer.concat([decipher.update(Buffer.from(body, 'base64')), decipher.final()]).toString('utf8');
+  }
+
+  /**
+   * A keyed digest (HMAC-SHA256, under a key derived from the secrets key for `purpose`): comparable like
+   * a hash, but a reader of the database without the key cannot test guesses against it offline (a
+   * 6-digit code has only a million values).
+   */
+  digest(data: string, purpose: string): string {
+    let key = this.#digestKeys.get(purpose);
+    if (!key) {
+      key = Buffer.from(hkdfSync('sha256', this.#key, Buffer.alloc(0), `tributary:digest:${purpose}`, 32));
+      this.#digestKeys.set(purpose, key);
+    }
+    return createHmac('sha256', key).update(data).digest('base64url');
   }
 }

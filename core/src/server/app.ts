@@ -14,6 +14,7 @@ import { createHttpApp } from './http-app.js';
 import { createMetrics, serveMetrics } from './metrics.js';
 import { createLogger, type Logger } from '../logger.js';
 import { JobQueue } from '../jobs/job-queue.js';
+import { Mailer } from '../mail/mailer.js';
 import { builtinSources } from '../pools/builtin-sources.js';
 import { PoolBreakers } from '../pools/pool-breakers.js';
 import { PoolConnector } from '../pools/pool-connector.js';
@@ -86,6 +87,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     const connector = new PoolConnector(sources, box, logger, { sandbox }, breakers);
     const runLog = new PrehookRunLog(() => database.orm.em.fork(), logger);
     const prehooks = new PrehookRunner(sandbox, new PrehookCache(() => loadActivePrehooks(database.orm.em.fork())), runLog, logger);
+    const mailer = new Mailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, embedded: !config.databaseUrl, logger });
     const jobs = new JobQueue({
       url: database.url,
       em: () => database.orm.em.fork(),
@@ -93,6 +95,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
       box,
       logger,
       purge: { auditRetentionDays: config.auditRetentionDays, intervalMinutes: config.purgeIntervalMinutes },
+      mailer,
     });
     const deps: AppDeps = { logger, sources, box, connector, sandbox, checkCode: scriptChecker(sandbox), prehooks, jobs };
     const bootstrapKey = await bootstrapAdminKey(database, config);
@@ -145,6 +148,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
         // In-flight requests first, then the job workers and everything they use.
         await drain(config.shutdownGraceMs);
         await jobs.stop();
+        mailer.close();
         await apollo.stop();
         await connector.closeAll();
         await runLog.flush();
