@@ -36,7 +36,7 @@ export function createServices(deps: AppDeps, em: EntityManager) {
     tenants: new TenantService(em),
     roles: new RoleService(em),
     users: new UserService(em, deps.prehooks, { box: deps.box, deliver: (ids) => deps.jobs.deliverWriteBack(ids), passwordContext: sealedPasswordContext }),
-    writeBack: new WriteBackService(em),
+    writeBack: new WriteBackService(em, (ids) => deps.jobs.deliverWriteBack(ids)),
     pools: new PoolService(em, deps.sources, deps.box, deps.connector),
     prehooks: new PrehookService(em, deps.checkCode, deps.prehooks),
     adminKeys: new AdminKeyService(em),

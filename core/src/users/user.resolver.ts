@@ -77,6 +77,33 @@ export class UserResolver {
   deleteUser(@Ctx() { services }: GraphQLContext, @Arg('id', () => ID, uuidArg('id')) id: string): Promise<boolean> {
     return services.users.delete(id);
   }
+
+  @Mutation(() => UserType, {
+    nullable: true,
+    description:
+      'Sends the user’s pending write-back changes to the source now: a change the source refused (User.writeBack.blocked) again, after the cause was fixed at the source, or one waiting out its retry backoff. BAD_USER_INPUT when nothing is pending. Returns the user; null when it was deleted here (its delete is what waits).',
+  })
+  async retryWriteBack(@Ctx() { services }: GraphQLContext, @Arg('userId', () => ID, uuidArg('userId')) userId: string): Promise<UserView | null> {
+    await services.writeBack.retry(userId, (await services.users.byId(userId)) !== null);
+    return services.users.byId(userId);
+  }
+
+  @Mutation(() => UserType, {
+    nullable: true,
+    description:
+      'Gives up on the change the source refused (User.writeBack.blocked), so the user’s later changes go through. The change stays made here and never reaches the source: the two disagree on it until an admin makes it again or the source is edited to match, and a sync or sign-in that copies attributes from the source may then overwrite it here. A refused create takes all of the user’s pending changes with it: the user then exists here only, cannot sign in through its pool, and later changes to it are refused in turn. BAD_USER_INPUT when the oldest pending change was not refused (outages are retried until they end). Audited with the actions discarded. Returns the user; null when it was deleted here.',
+  })
+  async discardWriteBack(@Ctx() { services, actor }: GraphQLContext, @Arg('userId', () => ID, uuidArg('userId')) userId: string): Promise<UserView | null> {
+    const discarded = await services.writeBack.discard(userId, (await services.users.byId(userId)) !== null);
+    await services.audit.record({
+      actor: `admin-key:${actor.name}`,
+      action: 'writeBackDiscarded',
+      target: userId,
+      outcome: 'ok',
+      details: { adminKeyId: actor.id, changes: discarded },
+    });
+    return services.users.byId(userId);
+  }
 }
 
 @Resolver(() => UserConnection)

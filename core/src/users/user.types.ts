@@ -35,6 +35,11 @@ export class UserCapabilities {
 export class UserWriteBack {
   @Field(() => Boolean, { description: 'A change made here has not reached the source yet (it is retried until it does).' }) pending!: boolean;
   @Field(() => String, { nullable: true, description: 'Why the oldest pending change failed last, if it did.' }) lastError!: string | null;
+  @Field(() => Boolean, {
+    description:
+      'The source refused the oldest pending change (not an outage): it is not retried by itself and the later changes wait behind it, until retryWriteBack or discardWriteBack.',
+  })
+  blocked!: boolean;
 }
 
 @ObjectType('User')

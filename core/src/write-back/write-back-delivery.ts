@@ -6,7 +6,7 @@ import type { PoolConnector } from '../pools/pool-connector.js';
 import { findPool } from '../pools/pool.repository.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import { externalIdOf, setExternalId } from '../users/user.repository.js';
-import { fillExternalId, markDelivered, markFailed, nextPending, type OutboxRow } from './write-back.repository.js';
+import { fillExternalId, markDelivered, markFailed, markRejected, nextPending, type OutboxRow } from './write-back.repository.js';
 
 export interface DeliveryDeps {
   em: () => EntityManager;
@@ -29,16 +29,30 @@ const publicMessage = (error: unknown): string =>
       : 'the source call failed; the server log has the details';
 
 /**
+ * What the source answered is final: it refused the change (REJECTED, UNSUPPORTED) or the change cannot be
+ * sent at all. Sending it again by itself would fail the same way forever. An outage, throttling, a bad
+ * answer or wrong pool credentials (INVALID_CONFIG: an admin fixes the pool, and it goes through) are retried.
+ */
+const isRefusal = (error: unknown): boolean =>
+  error instanceof Undeliverable || (isSourceError(error) && (error.code === 'REJECTED' || error.code === 'UNSUPPORTED'));
+
+/**
  * Delivers a user's pending changes to the pool's source, oldest first, stopping at the first that
- * fails (recorded on the row; the caller's job is retried with backoff). A change the source took but
- * whose delivery we could not record is sent again with the same idempotency key, the row's id.
+ * fails. An outage is recorded on the row and thrown (the job is retried with backoff); a refusal is
+ * recorded and held, with the changes after it, until an admin retries or discards it. A change the
+ * source took but whose delivery we could not record is sent again with the same idempotency key, the row's id.
  */
 export async function deliverWriteBack(deps: DeliveryDeps, userId: string): Promise<void> {
   const db = await nativePool(deps.em());
-  for (let item = await nextPending(db, userId); item; item = await nextPending(db, userId)) {
+  for (let item = await nextPending(db, userId); item && !item.rejected; item = await nextPending(db, userId)) {
     try {
       await deliver(deps, item);
     } catch (error) {
+      if (isRefusal(error)) {
+        deps.logger.warn({ err: error, item: item.id, user: userId, action: item.action }, 'write-back refused by the source; held for an admin');
+        await markRejected(db, item.id, publicMessage(error));
+        return;
+      }
       deps.logger.warn({ err: error, item: item.id, user: userId, action: item.action }, 'write-back not delivered; will retry');
       await markFailed(db, item.id, publicMessage(error));
       throw error;
@@ -94,6 +108,7 @@ async function deliver(deps: DeliveryDeps, item: OutboxRow): Promise<void> {
   else
     await source((connection) => connection.deleteUser!(externalId, options)).catch((error: unknown) => {
       // Gone already (deleted at the source, or a repeat of this delete whose answer was lost): what a delete asks for.
+      // The kit's contract makes a write to a user the source does not have REJECTED, so that is how a delete learns it.
       if (!(isSourceError(error) && error.code === 'REJECTED')) throw error;
     });
   await markDelivered(db, item.id);

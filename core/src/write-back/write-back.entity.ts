@@ -26,6 +26,8 @@ export const WriteBackItemSchema = defineEntity({
     lastError: p.text().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     deliveredAt: p.datetime().nullable(),
+    /** The source refused it (not an outage): not retried by itself, and the user's later changes wait behind it. */
+    rejectedAt: p.datetime().nullable(),
   },
 });
 

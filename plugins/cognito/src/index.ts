@@ -105,16 +105,31 @@ export function connectCognito(config: CognitoConfig, ctx: Parameters<typeof cre
     async createUser({ email, password, profile = {}, tenantId }) {
       const UserAttributes: AttributeType[] = [{ Name: 'email', Value: email }, { Name: 'email_verified', Value: 'true' }, ...profileToAttributes(profile)];
       if (tenantAttribute && tenantId) UserAttributes.push({ Name: tenantAttribute, Value: tenantId });
-      const created = await call('AdminCreateUser', () =>
-        client.send(new AdminCreateUserCommand({ ...pool, Username: email, UserAttributes, MessageAction: 'SUPPRESS' })),
-      );
-      if (password) {
+      let identity: Identity;
+      let setPassword = Boolean(password);
+      try {
+        const created = await client.send(new AdminCreateUserCommand({ ...pool, Username: email, UserAttributes, MessageAction: 'SUPPRESS' }));
+        identity = mapIdentity(created.User ?? { Username: email, Attributes: UserAttributes }, config.tenantIdFieldName);
+      } catch (error) {
+        if ((error as { name?: string } | null)?.name !== 'UsernameExistsException') throw toSourceError(error, 'AdminCreateUser');
+        // Cognito takes no idempotency key: a repeat of this create whose answer was lost finds the user it made,
+        // with every attribute asked for; a user made otherwise (other attributes) is someone else's account.
+        const existing = await call('AdminGetUser', () => client.send(new AdminGetUserCommand({ ...pool, Username: email })));
+        const has = new Map((existing.UserAttributes ?? []).map((attribute) => [attribute.Name, attribute.Value]));
+        if (UserAttributes.some((attribute) => has.get(attribute.Name) !== attribute.Value)) {
+          throw new SourceError('REJECTED', 'a Cognito user with this email already exists', { cause: error });
+        }
+        identity = mapIdentity({ ...existing, Attributes: existing.UserAttributes }, config.tenantIdFieldName);
+        // The first attempt died between the two calls: the user still waits for its password. Otherwise it has it (and may have changed it since).
+        setPassword &&= existing.UserStatus === 'FORCE_CHANGE_PASSWORD';
+      }
+      if (password && setPassword) {
         // AdminCreateUser only sets a temporary password; a permanent one avoids FORCE_CHANGE_PASSWORD.
         await call('AdminSetUserPassword', () =>
           client.send(new AdminSetUserPasswordCommand({ ...pool, Username: email, Password: password, Permanent: true })),
         );
       }
-      return mapIdentity(created.User ?? { Username: email, Attributes: UserAttributes }, config.tenantIdFieldName);
+      return identity;
     },
 
     async updateUser(externalId, { profile, tenantId }) {
