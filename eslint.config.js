@@ -23,9 +23,14 @@ const LAYERS = [
   ['tenants'],
   ['users'],
   ['pools'],
+  // The apps that sign users in through the OpenID Provider (their redirect URIs also serve the federation API).
+  ['app-clients'],
   ['tokens'],
   ['sign-in'],
   ['federation'],
+  // The hosted login's pages, then the OpenID Provider (oidc-provider), whose interactions run sign-in and federation.
+  ['hosted-login'],
+  ['openid-provider'],
   ['maintenance'],
   // File imports: export files with password hashes, written into a pool in bulk.
   ['imports'],

@@ -11,6 +11,7 @@ import { PoolJobs } from './20261203-02-pool-jobs.js';
 import { WriteBackRejected } from './20261207-01-write-back-rejected.js';
 import { NativePools } from './20261204-01-native-pools.js';
 import { RefreshTokenClaims } from './20261205-01-refresh-token-claims.js';
+import { OpenIdProvider } from './20261206-01-openid-provider.js';
 
 /**
  * Every migration, in run order, which is also the order of the file names (date, then a sequence
@@ -33,4 +34,5 @@ export const migrations = [
   { name: '20261207-01-write-back-rejected', class: WriteBackRejected },
   { name: '20261204-01-native-pools', class: NativePools },
   { name: '20261205-01-refresh-token-claims', class: RefreshTokenClaims },
+  { name: '20261206-01-openid-provider', class: OpenIdProvider },
 ];

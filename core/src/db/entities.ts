@@ -1,4 +1,5 @@
 import { AdminKey } from '../admin-keys/admin-key.entity.js';
+import { AppClient } from '../app-clients/app-client.entity.js';
 import { AuditEvent } from '../audit/audit-event.entity.js';
 import { FederatedIdentity, FederationFlow } from '../federation/federation.entities.js';
 import { AuthorizationCode } from '../tokens/authorization-code.entity.js';
@@ -29,4 +30,5 @@ export const entities = [
   FederatedIdentity,
   PoolJob,
   WriteBackItem,
+  AppClient,
 ];

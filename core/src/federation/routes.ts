@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import express, { type Request, type Response } from 'express';
 import { SourceError, type FederationConnection } from '@tributary/plugin-kit';
 import { AuditLog } from '../audit/audit.service.js';
@@ -6,6 +7,8 @@ import type { Orm } from '../db/orm.js';
 import type { Logger } from '../logger.js';
 import type { PoolConnector } from '../pools/pool-connector.js';
 import { findPool, getPool } from '../pools/pool.repository.js';
+import type { UserPool } from '../pools/pool.entity.js';
+import { isRegisteredRedirectUri } from '../app-clients/app-client.repository.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import { SignInPrehooks } from '../prehooks/sign-in-hooks.js';
 import type { PrehookRunner } from '../prehooks/runner.js';
@@ -48,7 +51,10 @@ export function federationRouter(orm: Orm, deps: FederationDeps): express.Router
     // Until the redirect URI is known to be registered, errors are answered here, never redirected (no open redirect).
     if (repeated) throw new InvalidRequest(`${repeated}: must be given once`);
     const redirectUri = text(req.query.redirect_uri, 2048);
-    if (!redirectUri || !deps.redirectUris.includes(redirectUri)) throw new InvalidRequest('redirect_uri is missing or not registered with Tributary');
+    // An app client's redirect URIs are registered too (app-clients/); TRIBUTARY_REDIRECT_URIS stays for apps without one.
+    if (!redirectUri || !(deps.redirectUris.includes(redirectUri) || (await isRegisteredRedirectUri(orm.em.fork(), redirectUri)))) {
+      throw new InvalidRequest('redirect_uri is missing or not registered with Tributary');
+    }
     const appState = text(req.query.state);
     redirectErrorsTo(res, { redirectUri, state: appState });
     const { code_challenge: challenge = null, code_challenge_method: method } = req.query as Record<string, string | undefined>;
@@ -63,28 +69,8 @@ export function federationRouter(orm: Orm, deps: FederationDeps): express.Router
     const em = orm.em.fork();
     const pool = UUID.test(poolId) ? await findPool(em, poolId) : null;
     if (!pool || pool.type !== 'IDP_FEDERATION' || !pool.enabled) throw new InvalidRequest('unknown or disabled identity pool');
-    const state = random();
-    const nonce = random();
-    const verifier = random();
-    try {
-      const url = await deps.connector.call(pool, (connection) =>
-        (connection as FederationConnection).authorizationUrl({ redirectUri: deps.callbackUrl(), state, nonce, codeChallenge: pkceChallenge(verifier) }),
-      );
-      const flow = {
-        state,
-        poolId: pool.id,
-        nonce,
-        sealedCodeVerifier: deps.box.seal(verifier, state),
-        appRedirectUri: redirectUri,
-        appState,
-        appCodeChallenge: challenge,
-      };
-      await insertFlow(em, flow, FLOW_TTL_SECONDS);
-      res.redirect(302, url.toString());
-    } catch (error) {
-      deps.logger.warn({ pool: pool.id, err: error }, 'could not start a federated sign-in');
-      throw new TemporarilyUnavailable('the identity provider cannot be reached; try again later', { cause: error });
-    }
+    const url = await startFederationFlow(em, deps, pool, { redirectUri, appState, codeChallenge: challenge });
+    res.redirect(302, url.toString());
   });
 
   router.get('/auth/federation/callback', async (req: Request, res: Response) => {
@@ -144,4 +130,41 @@ export function federationRouter(orm: Orm, deps: FederationDeps): express.Router
     }
   });
   return router;
+}
+
+export interface FlowTarget {
+  /** Where the callback sends the one-time code; the caller has checked it is allowed. */
+  redirectUri: string;
+  appState: string | null;
+  codeChallenge: string | null;
+}
+
+/**
+ * Starts a sign-in at an IdP pool and returns the IdP's URL to send the browser to. The callback
+ * hands the one-time code to `target.redirectUri`: an app's (the route above), or the hosted login's
+ * interaction (openid-provider/routes.ts), which redeems it like an app would.
+ */
+export async function startFederationFlow(em: EntityManager, deps: FederationDeps, pool: UserPool, target: FlowTarget): Promise<URL> {
+  const state = random();
+  const nonce = random();
+  const verifier = random();
+  try {
+    const url = await deps.connector.call(pool, (connection) =>
+      (connection as FederationConnection).authorizationUrl({ redirectUri: deps.callbackUrl(), state, nonce, codeChallenge: pkceChallenge(verifier) }),
+    );
+    const flow = {
+      state,
+      poolId: pool.id,
+      nonce,
+      sealedCodeVerifier: deps.box.seal(verifier, state),
+      appRedirectUri: target.redirectUri,
+      appState: target.appState,
+      appCodeChallenge: target.codeChallenge,
+    };
+    await insertFlow(em, flow, FLOW_TTL_SECONDS);
+    return url;
+  } catch (error) {
+    deps.logger.warn({ pool: pool.id, err: error }, 'could not start a federated sign-in');
+    throw new TemporarilyUnavailable('the identity provider cannot be reached; try again later', { cause: error });
+  }
 }

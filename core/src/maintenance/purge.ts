@@ -22,6 +22,8 @@ const RULES: PurgeRule[] = [
   { table: 'refresh_tokens', key: 'id', expired: `expires_at < now() - interval '7 days'` },
   { table: 'authorization_codes', key: 'code_hash', expired: `expires_at < now() - interval '1 day'` },
   { table: 'federation_flows', key: 'id', expired: `expires_at < now() - interval '1 day'` },
+  // The OpenID Provider's models (openid-provider/): oidc-provider tells a replayed code by its row until the code expires.
+  { table: 'openid_provider_models', key: 'ctid', expired: `expires_at < now()` },
   // Throttle counters: every email tried and every address that tried, so an attacker could otherwise grow it without bound.
   { table: 'sign_in_attempts', key: 'key', expired: STALE_ATTEMPTS },
 ];

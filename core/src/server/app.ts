@@ -30,7 +30,9 @@ import { resolveSecretKey } from '../secrets/secret-key.js';
 import type { AppDeps } from './services.js';
 import { FailureFloor } from '../sign-in/failure-floor.js';
 import { signInRouter } from '../sign-in/routes.js';
-import { federationRouter } from '../federation/routes.js';
+import { federationRouter, type FederationDeps } from '../federation/routes.js';
+import { OpenIdProvider } from '../openid-provider/provider.js';
+import { openIdRouter } from '../openid-provider/routes.js';
 import { tokenRouter } from '../tokens/routes.js';
 import { ACCESS_TOKEN_TTL_S, TokenService } from '../tokens/token.service.js';
 import { SigningKeys } from '../tokens/signing-keys.js';
@@ -112,18 +114,33 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     // The issuer is the public URL when configured, else where this node listens (known after listen).
     const issuer = { url: config.publicUrl ?? '' };
     const tokens = new TokenService(keys, () => issuer.url, { api: config.tokenAudience, app: config.appClientId }, options.clock);
+    const federation: FederationDeps = {
+      connector,
+      box,
+      logger,
+      prehooks,
+      redirectUris: config.redirectUris,
+      allowCodeFlowWithoutPkce: config.allowCodeFlowWithoutPkce,
+      callbackUrl: () => `${issuer.url}/auth/federation/callback`,
+    };
+    // Tributary as an OpenID Provider: its hosted login runs the sign-in pipeline of POST /auth/sign-in.
+    const openIdSignIn = { connector, tokens, logger, prehooks, failureFloor: new FailureFloor(config.signInFailureFloorMs) };
+    const openIdProvider = new OpenIdProvider({
+      em: () => database.orm.em.fork(),
+      keys,
+      box,
+      logger,
+      prehooks,
+      issuer: () => issuer.url,
+      tokenAudience: config.tokenAudience,
+      allowCodeFlowWithoutPkce: config.allowCodeFlowWithoutPkce,
+      behindProxy: config.trustProxy.length > 0,
+    });
     const routers = [
       signInRouter(database.orm, { connector, tokens, logger, prehooks, failureFloor: new FailureFloor(config.signInFailureFloorMs) }),
       tokenRouter(database.orm, { tokens, keys, prehooks }),
-      federationRouter(database.orm, {
-        connector,
-        box,
-        logger,
-        prehooks,
-        redirectUris: config.redirectUris,
-        allowCodeFlowWithoutPkce: config.allowCodeFlowWithoutPkce,
-        callbackUrl: () => `${issuer.url}/auth/federation/callback`,
-      }),
+      federationRouter(database.orm, federation),
+      openIdRouter(database.orm, { provider: openIdProvider, box, issuer: () => issuer.url, signIn: openIdSignIn, federation }),
     ];
     const app = createHttpApp({ orm: database.orm, deps, apollo, logger, routers, trustProxy: config.trustProxy });
     server = await new Promise<Server>((resolve, reject) => {

@@ -1,6 +1,7 @@
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { AdminKeyResolver } from '../admin-keys/admin-key.resolver.js';
+import { AppClientResolver } from '../app-clients/app-client.resolver.js';
 import { auditMutations } from '../audit/audit-middleware.js';
 import { AuditEventConnectionResolver, AuditResolver } from '../audit/audit.resolver.js';
 import { PoolJobConnectionResolver, PoolJobResolver, PoolStatsResolver } from '../jobs/pool-job.resolver.js';
@@ -26,6 +27,7 @@ export function adminSchema(): Promise<GraphQLSchema> {
       AuditResolver,
       AuditEventConnectionResolver,
       AdminKeyResolver,
+      AppClientResolver,
       PoolJobResolver,
       PoolJobConnectionResolver,
       PoolStatsResolver,

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Sandbox } from '@tributary/sandbox';
 import { AdminKeyService } from '../admin-keys/admin-key.service.js';
+import { AppClientService } from '../app-clients/app-client.service.js';
 import { AuditLog } from '../audit/audit.service.js';
 import type { JobQueue } from '../jobs/job-queue.js';
 import { PoolJobService } from '../jobs/pool-job.service.js';
@@ -40,6 +41,7 @@ export function createServices(deps: AppDeps, em: EntityManager) {
     pools: new PoolService(em, deps.sources, deps.box, deps.connector),
     prehooks: new PrehookService(em, deps.checkCode, deps.prehooks),
     adminKeys: new AdminKeyService(em),
+    appClients: new AppClientService(em),
     audit: new AuditLog(em, deps.logger),
     poolJobs: new PoolJobService(em, deps.jobs),
   };

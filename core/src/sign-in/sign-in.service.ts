@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AuditLog, type AuditRecord } from '../audit/audit.service.js';
-import { executeTogether } from '../db/statements.js';
+import { executeTogether, type Statement } from '../db/statements.js';
 import { AccessDenied, ApiError, InvalidCredentials, SourceUnavailable, TooManyAttempts } from '../errors/index.js';
 import { SourceError } from '@tributary/plugin-kit';
 import type { Logger } from '../logger.js';
@@ -11,7 +11,7 @@ import { externalPoolsInSignInOrder } from '../pools/pool.repository.js';
 import type { UserSnapshot } from '../prehooks/events.js';
 import type { PrehookRunner } from '../prehooks/runner.js';
 import { SignInPrehooks } from '../prehooks/sign-in-hooks.js';
-import { subjectOf, type TokenService, type TokenSet } from '../tokens/token.service.js';
+import { subjectOf, type TokenService, type TokenSet, type TokenSubject } from '../tokens/token.service.js';
 import type { User } from '../users/user.entity.js';
 import { lastSignInStatement, setPasswordHash } from '../users/user.repository.js';
 import { normaliseEmail } from '../users/user.service.js';
@@ -73,10 +73,26 @@ export class SignInService {
   }
 
   async signIn(request: SignInRequest): Promise<TokenSet> {
+    // The refresh token, the sign-in time, the audit event and clearing the account's failures: one round trip.
+    return this.run(request, (subject, writes) => this.deps.tokens.issue(this.em, subject, undefined, writes));
+  }
+
+  /**
+   * The same pipeline, answering who signed in instead of Tributary's own tokens: for the hosted login
+   * of the OpenID Provider (openid-provider/), which issues the app's tokens itself.
+   */
+  async authenticate(request: SignInRequest): Promise<TokenSubject> {
+    return this.run(request, async (subject, writes) => {
+      await executeTogether(this.em, writes);
+      return subject;
+    });
+  }
+
+  private async run<T>(request: SignInRequest, finish: (subject: TokenSubject, writes: Statement[]) => Promise<T>): Promise<T> {
     const started = performance.now();
     let outcome = 'ok';
     try {
-      return await this.attempt(request, started);
+      return await this.attempt(request, started, finish);
     } catch (error) {
       outcome = error instanceof ApiError ? error.code : 'error';
       const pool = error instanceof ApiError ? error.details.pool : undefined;
@@ -87,7 +103,7 @@ export class SignInService {
     }
   }
 
-  private async attempt(request: SignInRequest, started: number): Promise<TokenSet> {
+  private async attempt<T>(request: SignInRequest, started: number, finish: (subject: TokenSubject, writes: Statement[]) => Promise<T>): Promise<T> {
     const email = normaliseEmail(request.email);
     // The sign-in path is latency-bound on round trips: one read before the password check, one write after.
     const state = await loadSignInState(this.em, email, request.ip);
@@ -129,8 +145,7 @@ export class SignInService {
     const { via } = verified;
     this.decidedBy = via;
     const signedIn = verified.user;
-    // The refresh token, the sign-in time, the audit event and clearing the account's failures: one round trip.
-    return this.deps.tokens.issue(this.em, { ...subjectOf(signedIn, via), claims }, undefined, [
+    return finish({ ...subjectOf(signedIn, via), claims }, [
       lastSignInStatement(signedIn.id),
       AuditLog.statement(this.event(email, signedIn.id, 'ok', started, { ip: request.ip, pool: via, ...verified.details })),
       ...successStatements(reservation),

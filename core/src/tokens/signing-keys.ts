@@ -94,6 +94,22 @@ export class SigningKeys {
     return { kid: current.kid, key };
   }
 
+  /**
+   * The keys the OpenID Provider (openid-provider/) holds: the active one first (it signs with the
+   * first), then those retired within a token lifetime (it verifies its own ID tokens with them, as
+   * `id_token_hint`); never one not yet active. `version` changes exactly when this set does.
+   */
+  async signingSet(): Promise<{ version: string; privateJwks: () => JWK[] }> {
+    const loaded = await this.load();
+    const now = this.clock();
+    const usable = loaded.keys.filter((key) => key.activatesAt <= now);
+    if (!usable.length) throw new Error('no active token signing key: run `pnpm tributary keys rotate`');
+    return {
+      version: usable.map((key) => key.kid).join(','),
+      privateJwks: () => usable.map((key) => ({ ...(JSON.parse(this.box.open(key.sealed, key.kid)) as JWK), use: 'sig' })),
+    };
+  }
+
   /** The public keys a relying party needs: the next one, the active one, and those retired within a token lifetime. */
   async jwks(): Promise<{ keys: JWK[] }> {
     return { keys: (await this.load()).published };

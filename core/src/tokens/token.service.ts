@@ -161,8 +161,6 @@ export class TokenService {
     const { kid, key } = await this.keys.active();
     const now = Math.floor(this.clock() / 1000);
     const registered = { iss: this.issuer(), sub: subject.userId, sid: familyId, iat: now, exp: now + ACCESS_TOKEN_TTL_S };
-    const reserved = { email: subject.email, tenant_id: subject.tenantId, roles: subject.roles, pool: subject.pool, amr: subject.amr };
-    const profile = profileClaims(subject.profile);
     const refreshToken = newOpaqueToken('rt_');
     const written = write(refreshToken);
     written.catch(() => undefined); // awaited below; this only keeps a rejection during the turn from counting as unhandled
@@ -171,14 +169,10 @@ export class TokenService {
     // Told apart by type and audience, so neither passes where the other is expected.
     const accessToken = signEs256(
       { kid, typ: ACCESS_TOKEN_TYPE },
-      { ...subject.claims, ...reserved, ...registered, aud: this.audiences.api, client_id: this.audiences.app, jti: newId() },
+      { ...accessClaims(subject), ...registered, aud: this.audiences.api, client_id: this.audiences.app, jti: newId() },
       key,
     );
-    const idToken = signEs256(
-      { kid, typ: 'JWT' },
-      { ...profile, ...reserved, ...registered, aud: this.audiences.app, email_verified: subject.emailVerified, auth_time: now },
-      key,
-    );
+    const idToken = signEs256({ kid, typ: 'JWT' }, { ...identityClaims(subject), ...registered, aud: this.audiences.app, auth_time: now }, key);
     await written;
     return { access_token: accessToken, id_token: idToken, refresh_token: refreshToken, token_type: 'Bearer', expires_in: ACCESS_TOKEN_TTL_S };
   }
@@ -190,6 +184,21 @@ export interface AccessClaims {
   /** The refresh-token family (`sid`) of the sign-in it came from. */
   familyId: string;
   amr: string[];
+}
+
+/** DESIGN §4's claims of a sign-in, in every token: no prehook may override them. */
+function reservedClaims(subject: TokenSubject): Record<string, unknown> {
+  return { email: subject.email, tenant_id: subject.tenantId, roles: subject.roles, pool: subject.pool, amr: subject.amr };
+}
+
+/** An access token's claims about its user: the prehooks' beforeTokenIssue claims under the reserved ones. */
+export function accessClaims(subject: TokenSubject): Record<string, unknown> {
+  return { ...subject.claims, ...reservedClaims(subject) };
+}
+
+/** An ID token's (and the OpenID Provider's ID token and userinfo) claims about its user: profile, then the reserved ones. */
+export function identityClaims(subject: TokenSubject): Record<string, unknown> {
+  return { ...profileClaims(subject.profile), ...reservedClaims(subject), email_verified: subject.emailVerified };
 }
 
 function profileClaims(profile: Record<string, unknown>): Record<string, unknown> {

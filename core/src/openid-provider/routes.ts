@@ -1,0 +1,216 @@
+import { timingSafeEqual } from 'node:crypto';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type Provider from 'oidc-provider';
+import { findClientRecord } from '../app-clients/app-client.repository.js';
+import type { Orm } from '../db/orm.js';
+import { ApiError } from '../errors/index.js';
+import { startFederationFlow, type FederationDeps } from '../federation/routes.js';
+import { loginPage, messagePage, PAGE_HEADERS, STYLESHEET_PATH, stylesheet, type PageLink } from '../hosted-login/pages.js';
+import { UserPool } from '../pools/pool.entity.js';
+import type { SecretBox } from '../secrets/secret-box.js';
+import { SignInService, type SignInDeps } from '../sign-in/sign-in.service.js';
+import { pkceChallenge, redeemAuthorizationCode } from '../tokens/authorization-codes.js';
+import { PROVIDER_ROUTES, type LoginResult, type OpenIdProvider } from './provider.js';
+
+export interface OpenIdRouteDeps {
+  provider: OpenIdProvider;
+  box: SecretBox;
+  issuer: () => string;
+  /** The password pipeline of `POST /auth/sign-in`, run as is by the login form. */
+  signIn: SignInDeps;
+  federation: FederationDeps;
+  /**
+   * Links under the form to the self-service pages (registration, password reset, one-time-code
+   * sign-in) once they exist: the seam for core/src/self-service (DESIGN §10); none yet.
+   */
+  selfServiceLinks?: (interactionUid: string) => PageLink[];
+}
+
+/** What the page says for every refused password: never whether the account exists, is disabled, or which pool said no. */
+export const SIGN_IN_REFUSED = 'The email or password is not right. Check them and try again.';
+const MESSAGES: Record<string, { status: number; text: string }> = {
+  too_many_attempts: { status: 429, text: 'Too many attempts. Wait a few minutes, then try again.' },
+  source_unavailable: { status: 503, text: 'Your password cannot be checked right now. Try again in a moment.' },
+  temporarily_unavailable: { status: 503, text: 'Sign-in is not available right now. Try again in a moment.' },
+};
+const FEDERATION_FAILED = 'The sign-in at the identity provider did not complete. Try again, or sign in another way.';
+const EXPIRED = 'This sign-in has expired or was started in another browser. Go back to the app and start again.';
+const UID = /^[A-Za-z0-9_-]{10,64}$/;
+const POOL_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+const form = express.urlencoded({ extended: false, limit: '16kb' });
+const field = (body: unknown, name: string): string => {
+  const value = (body as Record<string, unknown> | undefined)?.[name];
+  return typeof value === 'string' ? value : '';
+};
+
+function sendPage(res: Response, status: number, html: string): void {
+  res.status(status).set(PAGE_HEADERS).type('html').send(html);
+}
+
+/**
+ * The hosted login (the provider's interactions) and the provider itself. Every interaction route
+ * first asks the provider for the interaction behind the browser's interaction cookie, so a page or a
+ * form only works in the browser that started the sign-in; every form also carries a CSRF token bound
+ * to the interaction.
+ */
+export function openIdRouter(orm: Orm, deps: OpenIdRouteDeps): express.Router {
+  const router = express.Router();
+  const csrfToken = (uid: string) => deps.box.digest(`csrf:${uid}`, 'hosted-login');
+  // The federation flow's PKCE verifier for this interaction: derived, so nothing is stored, and
+  // useless without the browser's interaction cookie.
+  const federationVerifier = (uid: string) => deps.box.digest(`federation:${uid}`, 'hosted-login');
+  const federationReturn = (uid: string) => `${deps.issuer()}/interaction/${uid}/federated`;
+
+  router.get(STYLESHEET_PATH, (_req, res) => {
+    res.set('Cache-Control', 'public, max-age=3600').type('css').send(stylesheet);
+  });
+
+  /** The interaction behind this request's cookie, or null (the page explaining why was sent). */
+  async function interaction(req: Request, res: Response): Promise<{ provider: Provider; uid: string; clientId: string; prompt: string } | null> {
+    const provider = await deps.provider.provider();
+    const uid = String(req.params.uid);
+    try {
+      const details = await provider.interactionDetails(req, res);
+      if (!UID.test(uid) || details.uid !== uid) throw new Error('interaction mismatch');
+      return { provider, uid, clientId: String(details.params.client_id), prompt: details.prompt.name };
+    } catch {
+      sendPage(res, 400, messagePage('Sign-in expired', EXPIRED));
+      return null;
+    }
+  }
+
+  async function renderLogin(res: Response, found: { uid: string; clientId: string }, status = 200, error?: string, email?: string) {
+    const em = orm.em.fork();
+    const client = await findClientRecord(em, found.clientId);
+    const pools = await em.find(UserPool, { type: 'IDP_FEDERATION', enabled: true }, { orderBy: { position: 'asc' } });
+    const base = `/interaction/${found.uid}`;
+    sendPage(
+      res,
+      status,
+      loginPage({
+        action: `${base}/login`,
+        cancelAction: `${base}/abort`,
+        csrfToken: csrfToken(found.uid),
+        clientName: client?.name ?? 'the app',
+        email,
+        error,
+        federation: pools.map((pool) => ({ action: `${base}/federation/${pool.id}`, name: pool.name })),
+        links: deps.selfServiceLinks?.(found.uid) ?? [],
+      }),
+    );
+  }
+
+  /** A form without this interaction's CSRF token is refused before anything else happens. */
+  function csrfOk(req: Request, res: Response, uid: string, token: string): boolean {
+    const expected = Buffer.from(csrfToken(uid));
+    const given = Buffer.from(token);
+    if (given.length === expected.length && timingSafeEqual(given, expected)) return true;
+    sendPage(res, 403, messagePage('Form expired', 'This form could not be accepted. Go back to the app and start again.'));
+    return false;
+  }
+
+  async function finishLogin(req: Request, res: Response, provider: Provider, userId: string, context: LoginResult['tributary']) {
+    const result: LoginResult = { login: { accountId: userId, amr: context.amr, ts: Math.floor(Date.now() / 1000), remember: true }, tributary: context };
+    await provider.interactionFinished(req, res, result as never, { mergeWithLastSubmission: false });
+  }
+
+  router.get('/interaction/:uid', async (req, res) => {
+    const found = await interaction(req, res);
+    if (!found) return;
+    if (found.prompt === 'login') return renderLogin(res, found);
+    // Consent is granted by the provider itself for first-party apps (provider.ts loadExistingGrant);
+    // any other prompt cannot be answered here.
+    await found.provider.interactionFinished(
+      req,
+      res,
+      { error: 'interaction_required', error_description: `prompt ${found.prompt} is not supported` },
+      {
+        mergeWithLastSubmission: false,
+      },
+    );
+  });
+
+  router.post('/interaction/:uid/login', form, async (req, res) => {
+    const found = await interaction(req, res);
+    if (!found || !csrfOk(req, res, found.uid, field(req.body, 'csrf'))) return;
+    const email = field(req.body, 'email').trim().slice(0, 254);
+    const password = field(req.body, 'password').slice(0, 1024);
+    // Control characters are never part of an email or a password (the JSON API refuses them the same way).
+    if (!email || !password || [...email, ...password].some((character) => character.charCodeAt(0) < 0x20 || character.charCodeAt(0) === 0x7f)) {
+      return renderLogin(res, found, 400, 'Enter your email and your password.', email);
+    }
+    try {
+      const subject = await new SignInService(orm.em.fork(), deps.signIn).authenticate({
+        email,
+        password,
+        ip: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+      });
+      await finishLogin(req, res, found.provider, subject.userId, { pool: subject.pool, amr: subject.amr });
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      const known = MESSAGES[error.code];
+      if (error.retryAfterSeconds) res.set('Retry-After', String(error.retryAfterSeconds));
+      return renderLogin(res, found, known?.status ?? 401, known?.text ?? SIGN_IN_REFUSED, email);
+    }
+  });
+
+  router.post('/interaction/:uid/abort', form, async (req, res) => {
+    const found = await interaction(req, res);
+    if (!found || !csrfOk(req, res, found.uid, field(req.body, 'csrf'))) return;
+    await found.provider.interactionFinished(
+      req,
+      res,
+      { error: 'access_denied', error_description: 'the user cancelled the sign-in' },
+      { mergeWithLastSubmission: false },
+    );
+  });
+
+  router.get('/interaction/:uid/federation/:poolId', async (req, res) => {
+    const found = await interaction(req, res);
+    if (!found || !csrfOk(req, res, found.uid, typeof req.query.csrf === 'string' ? req.query.csrf : '')) return;
+    const poolId = String(req.params.poolId);
+    const em = orm.em.fork();
+    const pool = POOL_ID.test(poolId) ? await em.findOne(UserPool, { id: poolId, type: 'IDP_FEDERATION', enabled: true }) : null;
+    if (!pool) return renderLogin(res, found, 400, FEDERATION_FAILED);
+    try {
+      const url = await startFederationFlow(em, deps.federation, pool, {
+        redirectUri: federationReturn(found.uid),
+        appState: null,
+        codeChallenge: pkceChallenge(federationVerifier(found.uid)),
+      });
+      res.redirect(303, url.toString());
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      return renderLogin(res, found, 503, FEDERATION_FAILED);
+    }
+  });
+
+  // The federation callback (federation/routes.ts) hands its one-time code here, as it would to an app.
+  router.get('/interaction/:uid/federated', async (req, res) => {
+    const found = await interaction(req, res);
+    if (!found) return;
+    const code = typeof req.query.code === 'string' ? req.query.code : '';
+    if (!code) return renderLogin(res, found, 400, FEDERATION_FAILED);
+    try {
+      const grant = await redeemAuthorizationCode(orm.em.fork(), code, federationReturn(found.uid), federationVerifier(found.uid));
+      await finishLogin(req, res, found.provider, grant.userId, { pool: grant.pool, amr: grant.amr });
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      return renderLogin(res, found, 400, FEDERATION_FAILED);
+    }
+  });
+
+  // The provider answers its own routes and discovery; anything else goes on to the rest of the app.
+  const prefixes = ['/oidc/', '/.well-known/openid-configuration'];
+  let handler: { provider: Provider; callback: ReturnType<Provider['callback']> } | undefined;
+  router.use(async (req: Request, res: Response, next: NextFunction) => {
+    if (!prefixes.some((prefix) => req.path.startsWith(prefix))) return next();
+    const provider = await deps.provider.provider();
+    if (handler?.provider !== provider) handler = { provider, callback: provider.callback() };
+    handler.callback(req, res);
+  });
+  return router;
+}
+
+export { PROVIDER_ROUTES };
