@@ -19,7 +19,8 @@ export type ApiErrorCode =
   | 'weak_password'
   | 'invalid_payload'
   | 'registration_closed'
-  | 'invalid_code';
+  | 'invalid_code'
+  | 'invalid_token';
 
 export interface ApiErrorOptions {
   /** For the audit log and server logs; never sent to the client. */
@@ -153,4 +154,11 @@ export class InvalidCode extends ApiError {
   constructor(options: ApiErrorOptions = {}) {
     super('the code is wrong or expired; ask for a new one', options);
   }
+}
+
+/** RFC 6750 §3.1: a bearer access token that is missing, forged, expired, or whose session has ended. */
+export class InvalidToken extends ApiError {
+  override readonly name = 'InvalidToken';
+  readonly status = 401;
+  readonly code = 'invalid_token';
 }

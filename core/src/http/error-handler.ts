@@ -50,6 +50,7 @@ function fromBodyParser(error: BodyParserError): ApiError | undefined {
 
 function renderJson(res: Response, error: ApiError): void {
   if (error.retryAfterSeconds) res.set('Retry-After', String(error.retryAfterSeconds));
+  if (error.code === 'invalid_token') res.set('WWW-Authenticate', 'Bearer error="invalid_token"');
   res
     .status(error.status)
     .set('Cache-Control', 'no-store')

@@ -30,6 +30,7 @@ import { resolveSecretKey } from '../secrets/secret-key.js';
 import type { AppDeps } from './services.js';
 import { FailureFloor } from '../sign-in/failure-floor.js';
 import { signInRouter } from '../sign-in/routes.js';
+import { credentialRouter } from '../self-service/credential-routes.js';
 import { federationRouter, type FederationDeps } from '../federation/routes.js';
 import { OpenIdProvider } from '../openid-provider/provider.js';
 import { openIdRouter } from '../openid-provider/routes.js';
@@ -114,6 +115,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     // The issuer is the public URL when configured, else where this node listens (known after listen).
     const issuer = { url: config.publicUrl ?? '' };
     const tokens = new TokenService(keys, () => issuer.url, { api: config.tokenAudience, app: config.appClientId }, options.clock);
+    const signInDeps = { connector, tokens, logger, prehooks, failureFloor: new FailureFloor(config.signInFailureFloorMs) };
     const federation: FederationDeps = {
       connector,
       box,
@@ -137,7 +139,8 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
       behindProxy: config.trustProxy.length > 0,
     });
     const routers = [
-      signInRouter(database.orm, { connector, tokens, logger, prehooks, failureFloor: new FailureFloor(config.signInFailureFloorMs) }),
+      signInRouter(database.orm, signInDeps),
+      credentialRouter(database.orm, { ...signInDeps, box }),
       tokenRouter(database.orm, { tokens, keys, prehooks }),
       federationRouter(database.orm, federation),
       openIdRouter(database.orm, { provider: openIdProvider, box, issuer: () => issuer.url, signIn: openIdSignIn, federation }),

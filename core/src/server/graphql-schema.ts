@@ -8,6 +8,7 @@ import { PoolJobConnectionResolver, PoolJobResolver, PoolStatsResolver } from '.
 import { PoolResolver } from '../pools/pool.resolver.js';
 import { PrehookResolver } from '../prehooks/prehook.resolver.js';
 import { RoleResolver } from '../roles/role.resolver.js';
+import { PasswordResolver } from '../self-service/password.resolver.js';
 import { TenantResolver } from '../tenants/tenant.resolver.js';
 import { UserConnectionResolver, UserResolver } from '../users/user.resolver.js';
 import { validateArgument } from '../graphql/validate.js';
@@ -31,6 +32,7 @@ export function adminSchema(): Promise<GraphQLSchema> {
       PoolJobResolver,
       PoolJobConnectionResolver,
       PoolStatsResolver,
+      PasswordResolver,
     ],
     validateFn: validateArgument,
     globalMiddlewares: [auditMutations],

@@ -12,6 +12,7 @@ import type { SourceRegistry } from '../pools/source-registry.js';
 import { PrehookService, type CodeChecker } from '../prehooks/prehook.service.js';
 import type { PrehookRunner } from '../prehooks/runner.js';
 import { RoleService } from '../roles/role.service.js';
+import { AdminPasswordService } from '../self-service/admin-password.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import { TenantService } from '../tenants/tenant.service.js';
 import { UserService } from '../users/user.service.js';
@@ -44,6 +45,7 @@ export function createServices(deps: AppDeps, em: EntityManager) {
     appClients: new AppClientService(em),
     audit: new AuditLog(em, deps.logger),
     poolJobs: new PoolJobService(em, deps.jobs),
+    passwords: new AdminPasswordService(em),
   };
 }
 

@@ -6,7 +6,7 @@ import { endUserBody } from '../http/body.js';
 import { SignInService, type SignInDeps } from './sign-in.service.js';
 
 // Control characters (NUL first: PostgreSQL refuses it in text) are never part of an email or a password.
-const noControl = (value: string) => ![...value].some((character) => character.charCodeAt(0) < 0x20 || character.charCodeAt(0) === 0x7f);
+export const noControl = (value: string) => ![...value].some((character) => character.charCodeAt(0) < 0x20 || character.charCodeAt(0) === 0x7f);
 const SignInBody = z.object({
   email: z.string().min(1).max(254).refine(noControl, 'must not contain control characters'),
   password: z.string().min(1).max(1024).refine(noControl, 'must not contain control characters'),

@@ -100,3 +100,14 @@ export function revokeUserFamiliesStatement(userId: string, keepFamilyId: string
     params: [userId, keepFamilyId],
   };
 }
+
+/** Whether a family still has a token that is neither revoked nor expired: the session an access token names is still open. */
+export async function familyIsLive(em: EntityManager, familyId: string, userId: string): Promise<boolean> {
+  const rows = await em
+    .getConnection()
+    .execute<unknown[]>('select 1 from refresh_tokens where family_id = ? and user_id = ? and revoked_at is null and expires_at > now() limit 1', [
+      familyId,
+      userId,
+    ]);
+  return rows.length > 0;
+}

@@ -258,6 +258,12 @@ export async function setPasswordHash(em: EntityManager, userId: string, passwor
   await em.getConnection().execute('update users set password_hash = ? where id = ?', [passwordHash, userId]);
 }
 
+/** A new password (set by an admin, changed or reset by the user), for the caller to write with the sessions it ends. */
+export const newPasswordStatement = (userId: string, passwordHash: string): Statement => ({
+  sql: 'update users set password_hash = ?, updated_at = now() where id = ?',
+  params: [passwordHash, userId],
+});
+
 // ---------------------------------------------------------------------------------------------------
 // Provisioning: the first sign-in of a user a source knows.
 
