@@ -39,6 +39,9 @@ if (!which('pnpm', env)) {
 }
 
 run('pnpm', ['install', '--frozen-lockfile', '--prefer-offline'], env);
+// The admin console served at /admin: built when missing or older than its sources (pnpm skips the root
+// postinstall when the install had nothing to do).
+run('node', [join(root, 'scripts', 'build-console.mjs')], env);
 
 const scripts = { start: 'serve', test: 'test:all' };
 if (!scripts[command]) {

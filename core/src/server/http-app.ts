@@ -9,6 +9,7 @@ import { createServices, type AppDeps } from './services.js';
 import { actorOf, adminAuth } from './admin-auth.js';
 import { errorHandler, notFoundHandler } from '../http/error-handler.js';
 import { requestIds } from '../http/request-id.js';
+import { adminConsole } from './admin-console.js';
 
 export interface HttpAppOptions {
   orm: Orm;
@@ -18,9 +19,11 @@ export interface HttpAppOptions {
   /** Extra routers (sign-in, tokens, federation) mounted by their domains. */
   routers?: express.Router[];
   trustProxy?: string[];
+  /** The admin console's built files, served at /admin (default: console/dist of this checkout). */
+  consoleDir?: string;
 }
 
-export function createHttpApp({ orm, deps, apollo, logger, routers = [], trustProxy = [] }: HttpAppOptions): express.Express {
+export function createHttpApp({ orm, deps, apollo, logger, routers = [], trustProxy = [], consoleDir }: HttpAppOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
   // Throttling keys on the client address: only named proxies may say who the client is, or any
@@ -53,6 +56,7 @@ export function createHttpApp({ orm, deps, apollo, logger, routers = [], trustPr
     }),
   );
   for (const router of routers) app.use(router);
+  app.use(adminConsole(consoleDir));
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
