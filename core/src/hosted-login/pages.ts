@@ -100,7 +100,7 @@ ${federation}
 ${links}
 <form method="post" action="${escapeHtml(page.cancelAction)}">
 <input type="hidden" name="csrf" value="${escapeHtml(page.csrfToken)}">
-<button type="submit" class="secondary">Cancel and go back to ${escapeHtml(page.clientName)}</button>
+<button type="submit" class="link">Cancel and go back to ${escapeHtml(page.clientName)}</button>
 </form>`,
   );
 }

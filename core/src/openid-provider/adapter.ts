@@ -1,7 +1,16 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 import { findClientRecord, type ClientRecord } from '../app-clients/app-client.repository.js';
-import { consumeModel, destroyModel, findModel, findModelByUid, findModelByUserCode, revokeGrant, upsertModel } from './provider-model.repository.js';
+import {
+  consumeModel,
+  destroyModel,
+  findModel,
+  findModelByUid,
+  findModelByUserCode,
+  revokeGrant,
+  upsertModel,
+  type ModelRow,
+} from './provider-model.repository.js';
 
 /** The token endpoint authentication of a confidential app client (the secret is checked against its hash: provider.ts). */
 export const CONFIDENTIAL_AUTH_METHOD = 'client_secret_basic';
@@ -76,7 +85,7 @@ export class PostgresAdapter implements Adapter {
   }
 }
 
-function withConsumed(row: { payload: Record<string, unknown>; consumedAt: Date | null } | null): AdapterPayload | undefined {
+function withConsumed(row: ModelRow | null): AdapterPayload | undefined {
   if (!row) return undefined;
-  return { ...row.payload, ...(row.consumedAt ? { consumed: Math.floor(row.consumedAt.getTime() / 1000) } : {}) } as AdapterPayload;
+  return { ...row.payload, ...(row.consumed === null ? {} : { consumed: row.consumed }) } as AdapterPayload;
 }

@@ -9,7 +9,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 
 export interface ModelRow {
   payload: Record<string, unknown>;
-  consumedAt: Date | null;
+  /** When it was consumed, in seconds since the epoch (oidc-provider's `consumed`); null when it was not. */
+  consumed: number | null;
 }
 
 export interface ModelWrite {
@@ -38,11 +39,11 @@ export async function upsertModel(em: EntityManager, row: ModelWrite): Promise<v
 async function findBy(em: EntityManager, kind: string, column: 'id' | 'uid' | 'user_code', value: string): Promise<ModelRow | null> {
   const [row] = await em
     .getConnection()
-    .execute<{ payload: Record<string, unknown>; consumed_at: Date | null }[]>(
-      `select payload, consumed_at from openid_provider_models where kind = ? and ${column} = ? and ${LIVE} limit 1`,
+    .execute<{ payload: Record<string, unknown>; consumed: string | number | null }[]>(
+      `select payload, floor(extract(epoch from consumed_at))::bigint as consumed from openid_provider_models where kind = ? and ${column} = ? and ${LIVE} limit 1`,
       [kind, value],
     );
-  return row ? { payload: row.payload, consumedAt: row.consumed_at } : null;
+  return row ? { payload: row.payload, consumed: row.consumed === null ? null : Number(row.consumed) } : null;
 }
 
 export const findModel = (em: EntityManager, kind: string, id: string) => findBy(em, kind, 'id', id);
