@@ -28,6 +28,8 @@ const LAYERS = [
   ['tokens'],
   ['sign-in'],
   ['federation'],
+  // End-user self-service: registration and activation in native pools, password change and reset, one-time-code sign-in.
+  ['self-service'],
   // The hosted login's pages, then the OpenID Provider (oidc-provider), whose interactions run sign-in and federation.
   ['hosted-login'],
   ['openid-provider'],

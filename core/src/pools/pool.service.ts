@@ -9,6 +9,7 @@ import { maskedConfig, mergeConfigUpdate, openSecrets, secretKeptAcrossMove, spl
 import { DEFAULT_SOURCE_TIMEOUT_MS, DEFAULT_SYNC_SETTINGS, UserPool, type PoolSettings, type PoolSyncSettings, type PoolType } from './pool.entity.js';
 import type { PoolConnector } from './pool-connector.js';
 import { nextPoolPosition } from './pool.repository.js';
+import { parseNativeConfig } from './native-config.js';
 import type { SourceRegistry } from './source-registry.js';
 
 export interface PoolSettingsInput {
@@ -187,10 +188,8 @@ export class PoolService {
   }
 
   private checkConfig(source: PoolSource | undefined, config: Record<string, unknown>): Record<string, unknown> {
-    if (!source) {
-      if (Object.keys(config).length > 0) throw badInput('input.config', 'NATIVE pools take no config');
-      return {};
-    }
+    // A NATIVE pool has no source plugin: its config is the service's own (registration, payload schema, passwords, mails).
+    if (!source) return parseNativeConfig(config);
     const result = validateConfig(source, config);
     if (!result.ok) {
       const issue = result.issues[0]!;

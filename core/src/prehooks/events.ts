@@ -35,7 +35,7 @@ interface Base {
 }
 
 export interface PrehookPayloads {
-  beforeUserCreate: Base & { user: UserSnapshot; pool: PoolSnapshot | null; trigger: 'sign-in' | 'admin' };
+  beforeUserCreate: Base & { user: UserSnapshot; pool: PoolSnapshot | null; trigger: 'sign-in' | 'admin' | 'registration' };
   beforeSignIn: Base & { user: UserSnapshot | null };
   afterAuthentication: Base & { user: UserSnapshot; pool: PoolSnapshot | null; firstSignIn: boolean };
   userMigrated: Base & { user: UserSnapshot; pool: PoolSnapshot };

@@ -30,6 +30,7 @@ import { resolveSecretKey } from '../secrets/secret-key.js';
 import type { AppDeps } from './services.js';
 import { FailureFloor } from '../sign-in/failure-floor.js';
 import { signInRouter } from '../sign-in/routes.js';
+import { registrationRouter } from '../self-service/registration-routes.js';
 import { credentialRouter } from '../self-service/credential-routes.js';
 import { federationRouter, type FederationDeps } from '../federation/routes.js';
 import { OpenIdProvider } from '../openid-provider/provider.js';
@@ -141,6 +142,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     const routers = [
       signInRouter(database.orm, signInDeps),
       credentialRouter(database.orm, { ...signInDeps, box }),
+      registrationRouter(database.orm, { box, logger, prehooks }),
       tokenRouter(database.orm, { tokens, keys, prehooks }),
       federationRouter(database.orm, federation),
       openIdRouter(database.orm, { provider: openIdProvider, box, issuer: () => issuer.url, signIn: openIdSignIn, federation }),

@@ -16,6 +16,7 @@ import { AdminPasswordService } from '../self-service/admin-password.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import { TenantService } from '../tenants/tenant.service.js';
 import { UserService } from '../users/user.service.js';
+import { nativeUserRules } from '../self-service/native-rules.js';
 import { sealedPasswordContext } from '../write-back/write-back-delivery.js';
 import { WriteBackService } from '../write-back/write-back.service.js';
 
@@ -37,7 +38,12 @@ export function createServices(deps: AppDeps, em: EntityManager) {
   return {
     tenants: new TenantService(em),
     roles: new RoleService(em),
-    users: new UserService(em, deps.prehooks, { box: deps.box, deliver: (ids) => deps.jobs.deliverWriteBack(ids), passwordContext: sealedPasswordContext }),
+    users: new UserService(
+      em,
+      deps.prehooks,
+      { box: deps.box, deliver: (ids) => deps.jobs.deliverWriteBack(ids), passwordContext: sealedPasswordContext },
+      nativeUserRules(deps.box),
+    ),
     writeBack: new WriteBackService(em, (ids) => deps.jobs.deliverWriteBack(ids)),
     pools: new PoolService(em, deps.sources, deps.box, deps.connector),
     prehooks: new PrehookService(em, deps.checkCode, deps.prehooks),

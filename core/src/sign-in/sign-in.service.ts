@@ -12,7 +12,7 @@ import type { UserSnapshot } from '../prehooks/events.js';
 import type { PrehookRunner } from '../prehooks/runner.js';
 import { SignInPrehooks } from '../prehooks/sign-in-hooks.js';
 import { subjectOf, type TokenService, type TokenSet, type TokenSubject } from '../tokens/token.service.js';
-import type { User } from '../users/user.entity.js';
+import { signsInHere, type User } from '../users/user.entity.js';
 import { lastSignInStatement, setPasswordHash } from '../users/user.repository.js';
 import { normaliseEmail } from '../users/user.service.js';
 import { WriteBackItem } from '../write-back/write-back.entity.js';
@@ -123,7 +123,7 @@ export class SignInService {
       check?.catch(() => undefined); // awaited in local(); a denial before that must not leave it unhandled
       const user = await state.user();
       await hooks.beforeSignIn(email, user);
-      if (user && !user.pool) verified = await this.local(user, request.password, check);
+      if (user && signsInHere(user)) verified = await this.local(user, request.password, check);
       else if (user) verified = await this.external(user, user.pool!, email, request.password);
       else verified = await this.firstSignIn(email, request.password, hooks);
       if (verified.migrated) await hooks.userMigrated(verified.user, verified.pool!);
@@ -155,6 +155,8 @@ export class SignInService {
   /** Rule 1: a local user (native or migrated); no source is called. `check`: the password check, already started. */
   private async local(user: User, password: string, check: Promise<Verification> | undefined): Promise<Verified> {
     this.decidedBy = 'local';
+    // A NATIVE pool's user is loaded with their pool (load-user.ts), so their check starts here.
+    check ??= user.pool && user.passwordHash ? this.hashing(verifyPassword(user.passwordHash, password)) : undefined;
     if (!check) {
       await this.hashing(burnDummyVerification(password));
       throw new InvalidCredentials();

@@ -114,3 +114,33 @@ export function successStatements(reservation: Reservation): Statement[] {
   const [pair, account, address] = throttleKeys(reservation.email, reservation.ip);
   return [{ sql: 'delete from sign_in_attempts where key in (?, ?) and blocked_until is null', params: [pair, account] }, ...releaseStatements([address])];
 }
+
+/**
+ * Other attempts throttled by the same counters and function: mails asked for (activation codes, resets,
+ * sign-in codes), codes guessed. Each kind counts on keys of its own (`<kind>:acct-ip:…`), so it never
+ * shares counts with password sign-ins, with the same three keys and limits in the same order
+ * (the account from one address, the account, the address).
+ */
+export interface AttemptKind {
+  kind: string;
+  limits: readonly [pair: number, account: number, address: number];
+}
+
+const kindKeys = (kind: AttemptKind, email: string, ip: string): string[] => throttleKeys(email, ip).map((key) => `${kind.kind}:${key}`);
+
+/** Reserve an attempt of `kind`: one row `(throttle_wait, account_counted)`, as reserveStatement. */
+export function reserveAttemptStatement(kind: AttemptKind, email: string, ip: string): Statement {
+  return {
+    sql: 'select wait as throttle_wait, account_counted from sign_in_reserve(?::text[], ?::int[], ?::int, ?::int)',
+    params: [pgArray(kindKeys(kind, email, ip)), pgArray([...kind.limits]), WINDOW_SECONDS, IN_FLIGHT_WAIT_SECONDS],
+  };
+}
+
+/** The attempt counts (a mail sent, a wrong code): the keys that reached their limit are blocked, doubling past it. */
+export function countAttemptStatement(kind: AttemptKind, email: string, ip: string, accountCounted: boolean): Statement {
+  const [pair, account, address] = kindKeys(kind, email, ip);
+  const [pairLimit, accountLimit, addressLimit] = kind.limits;
+  return accountCounted
+    ? blockStatement([pair!, account!, address!], [pairLimit, accountLimit, addressLimit])
+    : blockStatement([pair!, address!], [pairLimit, addressLimit]);
+}

@@ -50,3 +50,10 @@ export const UserSchema = defineEntity({
 
 export class User extends UserSchema.class {}
 UserSchema.setClass(User);
+
+/**
+ * Whether the user's credentials are checked here (DESIGN §4 rule 1): a local user (no pool: native or
+ * migrated) or a user of a NATIVE pool. Only they have passwords, codes and activation here; users
+ * stored externally sign in at their source.
+ */
+export const signsInHere = (user: { pool?: { type?: string } | null }): boolean => !user.pool || user.pool.type === 'NATIVE';

@@ -17,7 +17,7 @@ import { countUpTo, type Count } from '../db/count.js';
 import { escapeLike, jsonColumn, pgArray } from '../db/sql.js';
 import { query, type Statement } from '../db/statements.js';
 import { newId } from '../ids.js';
-import type { PoolSettings } from '../pools/pool.entity.js';
+import type { PoolSettings, PoolType } from '../pools/pool.entity.js';
 import { Role } from '../roles/role.entity.js';
 import { User, type UserStatus } from './user.entity.js';
 import { normaliseEmail } from './user.service.js';
@@ -39,7 +39,7 @@ export interface UserView {
   createdAt: Date;
   updatedAt: Date;
   tenant: { id: string; name: string } | null;
-  pool: { id: string; name: string; settings: PoolSettings } | null;
+  pool: { id: string; name: string; type: PoolType; settings: PoolSettings } | null;
   migratedFrom: { id: string } | null;
 }
 
@@ -52,7 +52,7 @@ export interface UserFilter {
 
 const COLUMNS = `u.id, u.email, u.status, u.profile, u.metadata, u.external_id, u.migrated_at, u.last_sign_in_at,
   u.created_at, u.updated_at, u.migrated_from_id, t.id as tenant_id, t.name as tenant_name,
-  p.id as pool_id, p.name as pool_name, p.settings as pool_settings`;
+  p.id as pool_id, p.name as pool_name, p.type as pool_type, p.settings as pool_settings`;
 const FROM = 'from users u left join tenants t on t.id = u.tenant_id left join user_pools p on p.id = u.pool_id';
 
 type Row = Record<string, unknown>;
@@ -72,7 +72,9 @@ function toView(row: Row): UserView {
     createdAt: date(row.created_at)!,
     updatedAt: date(row.updated_at)!,
     tenant: row.tenant_id ? { id: row.tenant_id as string, name: row.tenant_name as string } : null,
-    pool: row.pool_id ? { id: row.pool_id as string, name: row.pool_name as string, settings: jsonColumn<PoolSettings>(row.pool_settings) } : null,
+    pool: row.pool_id
+      ? { id: row.pool_id as string, name: row.pool_name as string, type: row.pool_type as PoolType, settings: jsonColumn<PoolSettings>(row.pool_settings) }
+      : null,
     migratedFrom: row.migrated_from_id ? { id: row.migrated_from_id as string } : null,
   };
 }

@@ -7,6 +7,7 @@ import { RoleType } from '../roles/role.types.js';
 import type { UserView } from './user.repository.js';
 import { CreateUserInput, UpdateUserInput, UserCapabilities, UserConnection, UserFilterInput, UserType, UserWriteBack } from './user.types.js';
 import { uuidArg } from '../graphql/validate.js';
+import { signsInHere } from './user.entity.js';
 
 @Resolver(() => UserType)
 export class UserResolver {
@@ -45,9 +46,16 @@ export class UserResolver {
 
   @FieldResolver(() => UserCapabilities)
   capabilities(@Root() user: UserView): UserCapabilities {
-    const local = user.pool === null;
+    // Codes (activation, reset, one-time sign-in) exist for users whose credentials live here, and only native pools mail them; no SMS is sent.
+    const local = signsInHere(user);
     const writesBack = Boolean(user.pool?.settings.writeBack);
-    return { password: true, oneTimeCode: local, sso: local, sms: local, editable: !user.pool?.settings.syncUserAttributes || writesBack };
+    return {
+      password: true,
+      oneTimeCode: user.pool?.type === 'NATIVE',
+      sso: local,
+      sms: false,
+      editable: !user.pool?.settings.syncUserAttributes || writesBack,
+    };
   }
 
   @FieldResolver(() => UserWriteBack, { nullable: true })
@@ -71,6 +79,14 @@ export class UserResolver {
     @Arg('input', () => UpdateUserInput) input: UpdateUserInput,
   ): Promise<UserView> {
     return services.users.update(id, input);
+  }
+
+  @Mutation(() => Boolean, {
+    description:
+      'Mails a new activation code to a PENDING_ACTIVATION user of a NATIVE pool (the previous code stops working). BAD_USER_INPUT for any other user.',
+  })
+  sendActivationMessage(@Ctx() { services }: GraphQLContext, @Arg('userId', () => ID, uuidArg('userId')) userId: string): Promise<boolean> {
+    return services.users.sendActivationMessage(userId);
   }
 
   @Mutation(() => Boolean)

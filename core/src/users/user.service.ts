@@ -8,6 +8,7 @@ import { RoleService } from '../roles/role.service.js';
 import { Tenant } from '../tenants/tenant.entity.js';
 import { TenantService } from '../tenants/tenant.service.js';
 import { User, type UserStatus } from './user.entity.js';
+import type { NativeUserRules } from './native-user-rules.js';
 import type { Count } from '../db/count.js';
 import { UserPool } from '../pools/pool.entity.js';
 import type { SecretBox } from '../secrets/secret-box.js';
@@ -25,6 +26,8 @@ export interface CreateUserInput {
   roleKeys?: string[] | null;
   profile?: Record<string, unknown> | null;
   metadata?: Record<string, unknown> | null;
+  /** A PENDING_ACTIVATION user of a NATIVE pool: mail them an activation code. */
+  sendActivation?: boolean | null;
 }
 
 export interface UpdateUserInput {
@@ -53,6 +56,7 @@ export class UserService {
     private readonly em: EntityManager,
     private readonly prehooks?: PrehookRunner,
     private readonly writeBack?: WriteBackHooks,
+    private readonly native?: NativeUserRules,
   ) {}
 
   page(filter: UserFilter, first: number, afterId: string | null): Promise<UserView[]> {
@@ -86,7 +90,12 @@ export class UserService {
     const email = normaliseEmail(input.email);
     const pool = input.poolId ? await this.em.findOne(UserPool, { id: input.poolId }) : null;
     if (input.poolId && !pool) throw badInput('input.poolId', `pool "${input.poolId}" does not exist`);
-    if (pool && (!writesBack(pool) || !this.writeBack)) {
+    const native = pool?.type === 'NATIVE' ? pool : null;
+    if (input.sendActivation && !native) throw badInput('input.sendActivation', 'only users of a NATIVE pool are sent activation codes');
+    if (native) {
+      if (!this.native) throw badInput('input.poolId', 'native pools are not available on this server');
+      await this.native.checkCreate(native, { ...input, email });
+    } else if (pool && (!writesBack(pool) || !this.writeBack)) {
       throw badInput('input.poolId', `users are created in pool "${pool.name}" only when it writes back to its source (settings.writeBack)`);
     }
     let tenant = input.tenantId ? await this.tenant(input.tenantId) : null;
@@ -112,23 +121,24 @@ export class UserService {
       profile: draft.profile,
       metadata: draft.metadata,
       // A pool's user signs in at its source: the password goes there, sealed in the outbox until delivered.
-      passwordHash: input.password && !pool ? await hashPassword(input.password) : null,
+      passwordHash: input.password && (!pool || native) ? await hashPassword(input.password) : null,
       pool,
     });
     user.roles.set(roles);
-    if (pool) {
+    if (pool && !native) {
       const id = newId();
       const password = input.password ? this.writeBack!.box.seal(input.password, this.writeBack!.passwordContext(id)) : undefined;
       this.outbox(pool, user.id, null, 'CREATE', { email, profile: draft.profile, tenantId: tenant?.id ?? null, ...(password ? { password } : {}) }, id);
     }
     try {
-      await this.em.flush();
+      if (native && input.sendActivation) await this.flushWithActivation(user, native);
+      else await this.em.flush();
     } catch (error) {
       // Two concurrent creates of one email: the unique index decides, the loser gets CONFLICT.
       if (error instanceof UniqueConstraintViolationException) throw conflict(`a user with email "${email}" already exists`, 'input.email');
       throw error;
     }
-    if (pool) await this.deliver(user.id);
+    if (pool && !native) await this.deliver(user.id);
     return this.view(user.id);
   }
 
@@ -140,6 +150,10 @@ export class UserService {
     // Synced attributes come from the source: edited here only when the edit goes there too.
     if (pool && pool.settings.syncUserAttributes && !writes && (input.profile || input.metadata)) {
       throw forbidden(`user ${id} is read-only: pool "${pool.name}" (${pool.id}) syncs user attributes from its source at every sign-in`);
+    }
+    // A native pool's payload schema guards the user's data document as the edit leaves it.
+    if (pool?.type === 'NATIVE' && (input.profile || input.metadata) && this.native) {
+      this.native.checkDocument(pool, { profile: input.profile ?? user.profile, metadata: input.metadata ?? user.metadata });
     }
     const before = { status: user.status, tenantId: user.tenant?.id ?? null };
     if (input.profile) user.profile = input.profile;
@@ -160,6 +174,17 @@ export class UserService {
     await this.em.flush();
     if (queued) await this.deliver(id);
     return this.view(id);
+  }
+
+  /** A new activation code mailed to a PENDING_ACTIVATION user of a NATIVE pool (the previous code stops working). */
+  async sendActivationMessage(userId: string): Promise<boolean> {
+    const user = await this.em.findOne(User, { id: userId }, { populate: ['pool'] });
+    if (!user) throw notFound('user', userId);
+    const pool = user.pool;
+    if (pool?.type !== 'NATIVE' || !this.native) throw badInput('userId', 'only users of a NATIVE pool are sent activation codes');
+    if (user.status !== 'PENDING_ACTIVATION') throw badInput('userId', `the user is ${user.status}, not PENDING_ACTIVATION`);
+    await this.em.transactional((em) => this.native!.queueActivation(em, { id: user.id, email: user.email }, pool));
+    return true;
   }
 
   async delete(id: string): Promise<boolean> {
@@ -187,6 +212,19 @@ export class UserService {
       deliveredAt: null,
     });
     return true;
+  }
+
+  /** The new user, their activation code and its mail commit together, or none of them. */
+  private async flushWithActivation(user: User, pool: UserPool): Promise<void> {
+    await this.em.begin();
+    try {
+      await this.em.flush();
+      await this.native!.queueActivation(this.em, { id: user.id, email: user.email }, pool);
+      await this.em.commit();
+    } catch (error) {
+      await this.em.rollback();
+      throw error;
+    }
   }
 
   private async deliver(userId: string): Promise<void> {

@@ -109,8 +109,13 @@ export class CreateUserInput {
     roleKeys: z.array(slug).max(100).nullish(),
     profile: jsonObject.nullish(),
     metadata: jsonObject.nullish(),
+    sendActivation: z.boolean().nullish(),
   });
-  @Field(() => ID, { nullable: true, description: 'An EXTERNAL pool that writes back: the user is created at its source too. Default: a local user.' })
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      'A NATIVE pool (the user is its own: PENDING_ACTIVATION, optionally mailed a code, or ACTIVE with a password), or an EXTERNAL pool that writes back (the user is created at its source too). Default: a local user.',
+  })
   poolId?: string | null;
   @Field(() => String) email!: string;
   @Field(() => String, { nullable: true, description: 'Stored as an argon2id hash; for a pool, handed to its source.' }) password?: string | null;
@@ -119,6 +124,8 @@ export class CreateUserInput {
   @Field(() => [String], { nullable: true }) roleKeys?: string[] | null;
   @Field(() => JSONObjectScalar, { nullable: true }) profile?: Record<string, unknown> | null;
   @Field(() => JSONObjectScalar, { nullable: true }) metadata?: Record<string, unknown> | null;
+  @Field(() => Boolean, { nullable: true, description: 'Mail an activation code (a PENDING_ACTIVATION user of a NATIVE pool).' })
+  sendActivation?: boolean | null;
 }
 
 @InputType()
