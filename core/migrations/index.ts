@@ -8,10 +8,10 @@ import { SignInReservations } from './20261202-01-sign-in-reservations.js';
 import { SigningKeySchedule } from './20261203-01-signing-key-schedule.js';
 import { WriteBackOutbox } from './20261202-02-write-back-outbox.js';
 import { PoolJobs } from './20261203-02-pool-jobs.js';
-import { WriteBackRejected } from './20261207-01-write-back-rejected.js';
 import { NativePools } from './20261204-01-native-pools.js';
 import { RefreshTokenClaims } from './20261205-01-refresh-token-claims.js';
 import { OpenIdProvider } from './20261206-01-openid-provider.js';
+import { WriteBackRejected } from './20261207-01-write-back-rejected.js';
 
 /**
  * Every migration, in run order, which is also the order of the file names (date, then a sequence
@@ -31,8 +31,8 @@ export const migrations = [
   { name: '20261203-01-signing-key-schedule', class: SigningKeySchedule },
   { name: '20261203-02-pool-jobs', class: PoolJobs },
   { name: '20261202-02-write-back-outbox', class: WriteBackOutbox },
-  { name: '20261207-01-write-back-rejected', class: WriteBackRejected },
   { name: '20261204-01-native-pools', class: NativePools },
   { name: '20261205-01-refresh-token-claims', class: RefreshTokenClaims },
   { name: '20261206-01-openid-provider', class: OpenIdProvider },
+  { name: '20261207-01-write-back-rejected', class: WriteBackRejected },
 ];

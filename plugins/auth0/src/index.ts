@@ -93,16 +93,29 @@ export function connectAuth0(config: Auth0Config, ctx: SourceContext): ExternalC
       return { users: users.map((user) => mapIdentity(user, field)), cursor: next };
     },
 
-    async createUser({ email, password, profile = {}, tenantId }) {
+    async createUser({ email, password, profile = {}, tenantId }, options) {
+      const key = options?.idempotencyKey;
       const body = {
         ...toPatch(profile, field, tenantId ?? undefined),
         email,
         email_verified: true,
         connection: config.connection ?? 'Username-Password-Authentication',
+        // The idempotency key becomes the user's id in the connection (Auth0 prefixes it, e.g. auth0|<key>): a repeat finds it.
+        ...(key ? { user_id: key } : {}),
         ...(password ? { password } : {}),
       };
-      const created = (await call('create user', () => management.users.create(body as Parameters<typeof management.users.create>[0]))) as Auth0User;
-      return mapIdentity(created, field, []);
+      try {
+        const created = (await management.users.create(body as Parameters<typeof management.users.create>[0])) as Auth0User;
+        return mapIdentity(created, field, []);
+      } catch (error) {
+        const mapped = toSourceError(error, 'create user', ctx.now());
+        if (!key || (error as { statusCode?: number } | null)?.statusCode !== 409) throw mapped;
+        // 409: this create's answer was lost and Auth0 has the user it made, or someone else has the email.
+        const users = (await call('users-by-email', () => management.users.listUsersByEmail({ email }))) as Auth0User[];
+        const mine = users.find((user) => user.user_id?.endsWith(`|${key}`) || user.identities?.some((identity) => identity.user_id === key));
+        if (!mine) throw new SourceError('REJECTED', 'an Auth0 user with this email already exists', { cause: error });
+        return mapIdentity(mine, field, []);
+      }
     },
 
     async updateUser(externalId, { profile = {}, tenantId }) {

@@ -13,7 +13,7 @@ export interface Auth0User {
   blocked?: boolean;
   app_metadata?: Record<string, unknown>;
   user_metadata?: Record<string, unknown>;
-  identities?: { connection?: string }[];
+  identities?: { connection?: string; user_id?: string }[];
   created_at?: string | unknown;
 }
 

@@ -64,10 +64,27 @@ export function connectFirebase(config: FirebaseConfig, ctx: SourceContext): Ext
       return { users: page.users.map((user) => mapIdentity(user, field)), cursor: page.pageToken ?? null };
     },
 
-    async createUser({ email, password, profile = {}, tenantId }) {
+    async createUser({ email, password, profile = {}, tenantId }, options) {
+      const uid = options?.idempotencyKey;
       // CreateRequest takes no nulls, unlike UpdateRequest.
       const fields = Object.fromEntries(Object.entries(profileToUpdate(profile)).filter(([, value]) => value != null)) as Record<string, string>;
-      const created = await admin('createUser', () => auth.createUser({ email, emailVerified: true, ...(password ? { password } : {}), ...fields }));
+      let created: UserRecord;
+      try {
+        // The idempotency key is the new user's uid: a repeat of this create finds the user it made.
+        created = await admin('createUser', () =>
+          auth.createUser({ ...(uid ? { uid } : {}), email, emailVerified: true, ...(password ? { password } : {}), ...fields }),
+        );
+      } catch (error) {
+        const code = error instanceof SourceError ? (error.cause as { code?: string } | undefined)?.code : undefined;
+        if (!uid || (code !== 'auth/uid-already-exists' && code !== 'auth/email-already-exists')) throw error;
+        const mine = await admin('getUser', () => auth.getUser(uid)).catch((lookup: unknown) => {
+          if (lookup instanceof SourceError && isNotFound(lookup.cause)) return null;
+          throw lookup;
+        });
+        if (!mine || mine.email !== email) throw new SourceError('REJECTED', 'a Firebase user with this email already exists', { cause: error });
+        created = mine;
+      }
+      // Claims are set again on a repeat: the first attempt may have stopped before them.
       if (profile.claims || (field && tenantId)) await setClaims(created.uid, { claims: profile.claims, tenantId: tenantId ?? null });
       return mapIdentity(await admin('getUser', () => auth.getUser(created.uid)), field);
     },

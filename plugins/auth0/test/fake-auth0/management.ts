@@ -51,11 +51,17 @@ export function managementApi(store: FakeStore, method: string, url: URL, body: 
   if (path === '/users' && method === 'POST') {
     const email = String(body.email ?? '');
     if (store.byEmail(email).length > 0) return error(409, 'Conflict', 'The user already exists.', 'auth0_idp_error');
-    const { connection, password, ...rest } = body as Partial<FakeUser> & { connection?: string; password?: string };
-    return {
-      status: 201,
-      body: FakeStore.view(store.addUser({ ...rest, email, password: password ?? '', connection: connection ?? 'Username-Password-Authentication' })),
-    };
+    const { connection, password, user_id: id, ...rest } = body as Partial<FakeUser> & { connection?: string; password?: string };
+    // As Auth0 does for a database connection: a given user_id is prefixed with the strategy, and taken only once.
+    if (id !== undefined && store.users.has(`auth0|${id}`)) return error(409, 'Conflict', 'The user already exists.', 'auth0_idp_error');
+    const user = store.addUser({ ...rest, email, password: password ?? '', connection: connection ?? 'Username-Password-Authentication' });
+    if (id !== undefined) {
+      store.users.delete(user.user_id);
+      user.user_id = `auth0|${id}`;
+      user.identities = user.identities.map((identity) => ({ ...identity, user_id: String(id) }));
+      store.users.set(user.user_id, user);
+    }
+    return { status: 201, body: FakeStore.view(user) };
   }
   if (path === '/users-by-email' && method === 'GET') return { status: 200, body: store.byEmail(url.searchParams.get('email') ?? '').map(FakeStore.view) };
   const match = /^\/users\/([^/]+)(\/roles)?$/.exec(path);

@@ -78,9 +78,12 @@ export async function startFakeAuth0(): Promise<FakeAuth0> {
   const store = new FakeStore();
   const signer = await createSigner();
   const faults: Fault[] = [];
-  let issuer = '';
+  let defaultIssuer = '';
 
   async function route(req: IncomingMessage): Promise<Reply> {
+    // Auth0 answers as the domain it was asked on (a tenant may have custom domains): so does the fake
+    // reached through another address (the write-back tests put a TCP gate in front of it).
+    const issuer = req.headers.host && /^127\.0\.0\.1:\d+$/.test(req.headers.host) ? `https://${req.headers.host}/` : defaultIssuer;
     const url = new URL(req.url ?? '/', issuer);
     const fault = faults.find((f) => f.path.test(url.pathname));
     if (fault) return json(fault.status, fault.body, fault.headers);
@@ -118,7 +121,7 @@ export async function startFakeAuth0(): Promise<FakeAuth0> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const domain = `127.0.0.1:${(server.address() as { port: number }).port}`;
-  issuer = `https://${domain}/`;
+  defaultIssuer = `https://${domain}/`;
   return {
     domain,
     ca: pems.cert,
