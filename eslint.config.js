@@ -34,12 +34,12 @@ const LAYERS = [
   ['hosted-login'],
   ['openid-provider'],
   ['maintenance'],
-  // File imports: export files with password hashes, written into a pool in bulk.
-  ['imports'],
   // Write-back: admin changes to users of a pool, delivered to its source from an outbox.
   ['write-back'],
   // Jobs on pg-boss: imports and syncs of pools, their health, the scheduled purge, write-back deliveries.
   ['jobs'],
+  // File imports: export files with password hashes, run by the CLI as a pool job (FILE_IMPORT) into the pool in bulk.
+  ['imports'],
   // The composition root: schema, services, HTTP app, startApp; then the entry points.
   ['server'],
   ['main', 'cli', 'index'],

@@ -18,7 +18,7 @@ export { signInTimings, type SignInTiming } from './sign-in/timings.js';
 // Data and formats that tools (benchmarks, imports) and tests work with.
 export { newId } from './ids.js';
 export { USER_STATUSES, type UserStatus } from './users/user.entity.js';
-export { bulkInsertUsers, BULK_BATCH_SIZE, type BulkUser } from './users/user.repository.js';
+export { bulkInsertUsers, BULK_BATCH_SIZE, type BulkUser } from './users/user-merge.repository.js';
 export { openSecrets } from './pools/pool-config.js';
 export { hashPassword, verifyArgon2 } from './passwords/argon2id.js';
 export { verifyPassword } from './passwords/verifier.js';

@@ -262,3 +262,62 @@ describe('detection, --verify and --dry-run', () => {
     });
   });
 });
+
+describe('a file import is a FILE_IMPORT pool job', () => {
+  const jobsOf = async (kind = 'FILE_IMPORT') =>
+    ok(
+      await server.gql(
+        `query ($filter: PoolJobFilterInput) { poolJobs(first: 50, filter: $filter) { nodes { id kind status dryRun error report startedAt finishedAt
+           progress { seen created updated unchanged conflicts failed } } } }`,
+        { filter: { poolId, kind } },
+      ),
+    ).poolJobs.nodes as any[];
+
+  it('records each run in poolJobs (progress, report with the hash formats, status) and counts in the pool’s imported stats', async () => {
+    const jobs = await jobsOf();
+    // Every run of this file so far, newest first: refusals FAILED with their reason, the dry run, the imports.
+    const first = jobs.at(-1);
+    expect(first).toMatchObject({ kind: 'FILE_IMPORT', status: 'SUCCEEDED', dryRun: false, error: null });
+    expect(first.progress).toEqual({ seen: 4, created: 4, updated: 0, unchanged: 0, conflicts: 0, failed: 0 });
+    expect(first.report.file).toEqual({
+      name: 'auth0.json',
+      format: 'auth0',
+      records: 4,
+      formats: { bcrypt: 1, 'pbkdf2-sha256': 1, ssha256: 1, none: 1 },
+      legacy: 1,
+    });
+    expect(first.report.created).toHaveLength(4);
+    const refused = jobs.find((job) => job.error?.includes('2 of 5 records cannot be imported'));
+    expect(refused).toMatchObject({ status: 'FAILED', progress: { seen: 5, failed: 2, created: 0 } });
+    expect(jobs.find((job) => job.dryRun)).toMatchObject({ status: 'SUCCEEDED', progress: { created: 2 } });
+
+    const { userPool } = ok(await server.gql(`query ($id: ID!) { userPool(id: $id) { stats { imported lastImportAt } } }`, { id: poolId }));
+    const [{ n }] = await server.sql<{ n: number }>(
+      'select count(*)::int as n from users where (pool_id = ? or migrated_from_id = ?) and imported_at is not null',
+      [poolId, poolId],
+    );
+    expect(n).toBe(8); // auth0 4, firebase 2, csv 2
+    expect(userPool.stats.imported).toBe(n);
+    expect(new Date(userPool.stats.lastImportAt).getTime()).toBe(
+      Math.max(...jobs.filter((job) => job.status === 'SUCCEEDED' && !job.dryRun).map((job) => new Date(job.finishedAt).getTime())),
+    );
+  });
+
+  it('one job per pool: an import is refused while the pool has a live job; a command that died (no heartbeat for 2 minutes) is FAILED by the next one', async () => {
+    const path = file('one.json', JSON.stringify([{ email: 'one@job.test', user_id: 'one' }]));
+    const [live] = await server.sql<{ id: string }>(
+      `insert into pool_jobs (id, pool_id, kind, status, dry_run, progress, report, attempt, created_at, started_at, updated_at)
+       values (gen_random_uuid(), ?, 'FILE_IMPORT', 'RUNNING', false, '{}', '{}', 1, now(), now(), now()) returning id`,
+      [poolId],
+    );
+    await expect(tributary(['--file', path, '--format', 'auth0'])).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining(`already has a job queued or running (FILE_IMPORT ${live!.id})`),
+    });
+    await server.sql(`update pool_jobs set updated_at = now() - interval '3 minutes' where id = ?`, [live!.id]);
+    const { stdout } = await tributary(['--file', path, '--format', 'auth0']);
+    expect(stdout).toContain('1 created');
+    const dead = (await jobsOf()).find((job) => job.id === live!.id);
+    expect(dead).toMatchObject({ status: 'FAILED', error: expect.stringContaining('the import command running it stopped') });
+  });
+});

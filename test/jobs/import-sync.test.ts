@@ -332,3 +332,32 @@ describe('a job pg-boss gave up on', () => {
     expect(next.progress).toMatchObject({ seen: 2, created: 2 });
   });
 });
+
+describe('a RUNNING job with no live pg-boss job', () => {
+  it('is FAILED at the next minute tick when pg-boss retention deleted its queue entry; one still queued at pg-boss is left running', async () => {
+    addPeerUsers(peer, 2, 'orphan');
+    const poolId = await pool();
+    const orphan = await run(server, 'importUsers', poolId);
+    // What retention leaves of a job whose row stayed RUNNING (its node died, or its settle never committed): no queue entry at all.
+    await server.sql(`delete from pgboss.job where id = ?`, [orphan.id]);
+    await server.sql(`update pool_jobs set status = 'RUNNING', finished_at = null, updated_at = now() - interval '15 minutes' where id = ?`, [orphan.id]);
+    const blocked = await server.gql(`mutation ($input: PoolJobInput!) { importUsers(input: $input) { id } }`, { input: { poolId, dryRun: false } });
+    expect(blocked.errors?.[0]?.message).toMatch(/already has a job/);
+
+    // Another pool's job, just as quiet, whose pg-boss job is still waiting for a worker: it is alive, and stays.
+    const livePool = await pool();
+    const live = await run(server, 'importUsers', livePool);
+    await server.sql(`update pgboss.job set state = 'created', start_after = now() + interval '1 hour' where id = ?`, [live.id]);
+    await server.sql(`update pool_jobs set status = 'RUNNING', finished_at = null, updated_at = now() - interval '15 minutes' where id = ?`, [live.id]);
+
+    await server.app.deps.jobs.boss.send(QUEUES.tick, {});
+    const failed = await finished(server, orphan.id);
+    expect(failed).toMatchObject({ status: 'FAILED', error: expect.stringMatching(/no node runs it any more/) });
+    expect(failed.finishedAt).not.toBeNull();
+    expect((await job(server, live.id)).status).toBe('RUNNING');
+    ok(await server.gql('mutation ($id: ID!) { cancelPoolJob(id: $id) { id } }', { id: live.id }));
+
+    const next = await run(server, 'importUsers', poolId);
+    expect(next.progress).toMatchObject({ seen: 2, created: 0, unchanged: 2 });
+  });
+});

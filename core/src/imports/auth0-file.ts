@@ -11,10 +11,10 @@ const PROFILE_FIELDS = ['name', 'given_name', 'family_name', 'nickname', 'pictur
  * A user without `user_id` is known by their email.
  */
 export async function* readAuth0File(file: string, options: ReadOptions): AsyncGenerator<ImportRecord> {
-  for await (const { index, value } of jsonArrayElements(file)) {
+  for await (const { index, value, invalid } of jsonArrayElements(file)) {
     const at = index + 1;
     if (!isObject(value)) {
-      yield { ...empty(at), problem: 'not a JSON object' };
+      yield { ...empty(at), problem: invalid ? `not valid JSON (${invalid})` : 'not a JSON object' };
       continue;
     }
     const email = text(value.email);

@@ -18,30 +18,28 @@ export interface Detection {
   verifyHash?: string | null;
 }
 
+export const newDetection = (): Detection => ({ records: 0, formats: {}, legacy: 0, refused: 0, firstRefused: [] });
+
 /**
- * The first pass over the whole file, before anything is written: the format of every hash, and every
- * record that cannot be imported (no email, an unsupported scheme, a hash in no known format or with
- * parameters out of bounds). Only names formats; nothing is hashed.
+ * One record of the pass over the whole file that comes before any user is written: the format of its
+ * hash, or why it cannot be imported (no email, an unsupported scheme, a hash in no known format or with
+ * parameters out of bounds). Only names formats; nothing is hashed. True when the record can be imported.
  */
-export async function detectFormats(records: AsyncIterable<ImportRecord>, verifyEmail?: string, onRecord?: (count: number) => void): Promise<Detection> {
-  const detection: Detection = { records: 0, formats: {}, legacy: 0, refused: 0, firstRefused: [] };
-  for await (const record of records) {
-    detection.records++;
-    onRecord?.(detection.records);
-    const format = record.passwordHash === null ? null : identifyHash(record.passwordHash);
-    const reason =
-      record.problem ??
-      (record.passwordHash !== null && !format ? 'a password hash in no supported format, or with parameters out of bounds' : undefined) ??
-      (record.email.includes('@') ? undefined : 'not an email address');
-    if (reason) {
-      detection.refused++;
-      if (detection.firstRefused.length < LISTED) detection.firstRefused.push({ at: record.at, reason });
-      continue;
-    }
-    const name = format?.name ?? 'none';
-    detection.formats[name] = (detection.formats[name] ?? 0) + 1;
-    if (format?.legacy) detection.legacy++;
-    if (verifyEmail && normaliseEmail(record.email) === verifyEmail) detection.verifyHash = record.passwordHash;
+export function detectRecord(detection: Detection, record: ImportRecord, verifyEmail?: string): boolean {
+  detection.records++;
+  const format = record.passwordHash === null ? null : identifyHash(record.passwordHash);
+  const reason =
+    record.problem ??
+    (record.passwordHash !== null && !format ? 'a password hash in no supported format, or with parameters out of bounds' : undefined) ??
+    (record.email.includes('@') ? undefined : 'not an email address');
+  if (reason) {
+    detection.refused++;
+    if (detection.firstRefused.length < LISTED) detection.firstRefused.push({ at: record.at, reason });
+    return false;
   }
-  return detection;
+  const name = format?.name ?? 'none';
+  detection.formats[name] = (detection.formats[name] ?? 0) + 1;
+  if (format?.legacy) detection.legacy++;
+  if (verifyEmail && normaliseEmail(record.email) === verifyEmail) detection.verifyHash = record.passwordHash;
+  return true;
 }

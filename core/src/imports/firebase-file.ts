@@ -10,10 +10,10 @@ import { jsonArrayElements } from './json-stream.js';
  * parameters) come as options and are stored in each hash, as the verifier reads them.
  */
 export async function* readFirebaseFile(file: string, options: ReadOptions): AsyncGenerator<ImportRecord> {
-  for await (const { index, value } of jsonArrayElements(file, 'users')) {
+  for await (const { index, value, invalid } of jsonArrayElements(file, 'users')) {
     const at = index + 1;
     if (!isObject(value)) {
-      yield { ...empty(at), problem: 'not a JSON object' };
+      yield { ...empty(at), problem: invalid ? `not valid JSON (${invalid})` : 'not a JSON object' };
       continue;
     }
     const email = text(value.email);

@@ -1,6 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { FILE_FORMATS, type FileFormat } from './import-record.js';
+import { CsvHeaderError } from './csv-file.js';
 import { importFile, ImportRefused, type FileImportOptions } from './file-import.js';
+import { JsonFileError } from './json-stream.js';
 import { Progress } from './progress.js';
 
 export const IMPORT_USAGE = `  pnpm tributary import --pool ID --file PATH --format auth0|firebase|csv [--dry-run] [--verify EMAIL=PASSWORD]
@@ -30,7 +32,8 @@ export async function runImportCommand(em: EntityManager, values: ImportValues):
     return 2;
   }
   try {
-    const { detection, counts, conflicts } = await importFile(em, parsed, new Progress());
+    const { job, detection, counts, conflicts } = await importFile(em, parsed, new Progress());
+    console.log(`pool job ${job.id} (FILE_IMPORT${parsed.dryRun ? ', dry run' : ''}) succeeded; poolJob(id) has its progress and report`);
     console.log(
       `${detection.records} records; hash formats: ${
         Object.entries(detection.formats)
@@ -50,7 +53,7 @@ export async function runImportCommand(em: EntityManager, values: ImportValues):
     for (const { at, email } of conflicts) console.log(`  conflict at ${parsed.format === 'csv' ? 'line' : 'record'} ${at}: ${email} belongs to another user`);
     return 0;
   } catch (error) {
-    if (!(error instanceof ImportRefused)) throw error;
+    if (!(error instanceof ImportRefused || error instanceof JsonFileError || error instanceof CsvHeaderError)) throw error;
     console.error(error.message);
     return 1;
   }

@@ -18,12 +18,13 @@ describe('job report', () => {
     const progress = { ...EMPTY_PROGRESS };
     const report = emptyReport();
     const merged = Array.from({ length: SAMPLE_SIZE + 5 }, (_, i) => ({
+      ord: i + 1,
       externalId: `e${i}`,
       email: `u${i}@x.test`,
       outcome: 'created' as const,
       before: null,
     }));
-    countBatch(progress, report, [...merged, { externalId: 'c', email: 'c@x.test', outcome: 'conflict', before: null }], new Map());
+    countBatch(progress, report, [...merged, { ord: 1, externalId: 'c', email: 'c@x.test', outcome: 'conflict', before: null }], new Map());
     expect(progress).toMatchObject({ created: SAMPLE_SIZE + 5, conflicts: 1 });
     expect(report.created).toHaveLength(SAMPLE_SIZE);
     expect(report.conflicts).toEqual([expect.objectContaining({ externalId: 'c', email: 'c@x.test' })]);

@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { MergedUser } from '../users/user.repository.js';
+import type { MergedUser } from '../users/user-merge.repository.js';
 import type { PoolJobProgress } from './pool-job.entity.js';
 
 /** How many users of each outcome a report lists: enough to check a dry run by eye, bounded for a million users. */

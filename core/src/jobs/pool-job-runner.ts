@@ -10,7 +10,7 @@ import type { PoolConnector } from '../pools/pool-connector.js';
 import { findPool, recordPoolHealth } from '../pools/pool.repository.js';
 import { RoleService } from '../roles/role.service.js';
 import { plannedTenant, profileOf } from '../sign-in/provisioning.js';
-import { applySourceDeletions, mergeSourceUsers, type SourceUserRow } from '../users/user.repository.js';
+import { applySourceDeletions, mergeUsers, type IncomingUser } from '../users/user-merge.repository.js';
 import { normaliseEmail } from '../users/user.service.js';
 import { asReport, countBatch, countGone, noteFailed, noteUnknownRoles, type JobReport, type SourceView } from './job-report.js';
 import type { PoolJobProgress } from './pool-job.entity.js';
@@ -106,7 +106,7 @@ async function run(deps: RunnerDeps, db: Pool, job: PoolJobView, pool: UserPool)
     const next = { progress: { ...progress }, report: structuredClone(report) };
     const rows = await toRows(deps.em(), pool, page.users, next.progress, next.report);
     await inTransaction(db, async (client) => {
-      const merged = await dryRunnable(client, job.dryRun, () => mergeSourceUsers(client, pool.id, rows.rows));
+      const merged = await dryRunnable(client, job.dryRun, () => mergeUsers(client, pool.id, rows.rows));
       if (sync)
         await markSeen(
           client,
@@ -177,12 +177,12 @@ async function toRows(
   identities: readonly Identity[],
   progress: PoolJobProgress,
   report: JobReport,
-): Promise<{ rows: SourceUserRow[]; views: Map<string, SourceView> }> {
+): Promise<{ rows: IncomingUser[]; views: Map<string, SourceView> }> {
   const names = [...new Set(identities.flatMap((identity) => identity.roles ?? []))];
   const { roles, unknown } = await new RoleService(em).byKeys(names);
   noteUnknownRoles(report, unknown);
   const roleIds = new Map(roles.map((role) => [role.key, role.id]));
-  const byExternalId = new Map<string, SourceUserRow>();
+  const byExternalId = new Map<string, IncomingUser>();
   const views = new Map<string, SourceView>();
   for (const identity of identities) {
     const email = typeof identity.email === 'string' ? normaliseEmail(identity.email) : '';
@@ -192,11 +192,14 @@ async function toRows(
     }
     const planned = plannedTenant(pool, identity);
     const auto = pool.settings.tenantResolution.mode === 'AUTO_CREATE';
-    const row: SourceUserRow = {
+    const row: IncomingUser = {
+      ord: 0,
       id: newId(),
       externalId: identity.externalId,
       email,
       profile: profileOf(identity),
+      metadata: {},
+      passwordHash: null,
       status: identity.disabled ? 'DISABLED' : 'ACTIVE',
       tenantId: auto ? newId() : planned,
       tenantName: auto ? `${email}'s tenant` : pool.settings.tenantResolution.mode === 'FROM_ATTRIBUTE' && planned ? planned : null,
@@ -205,5 +208,5 @@ async function toRows(
     byExternalId.set(row.externalId, row);
     views.set(row.externalId, { email: row.email, profile: row.profile, status: row.status, roleIds: row.roleIds });
   }
-  return { rows: [...byExternalId.values()], views };
+  return { rows: [...byExternalId.values()].map((row, index) => ({ ...row, ord: index + 1 })), views };
 }

@@ -160,15 +160,22 @@ export async function cancelPoolJob(db: Queryable, id: string): Promise<PoolJobV
 
 /** Queued jobs older than a minute: their delivery may have been lost between our insert and pg-boss's (re-sent by id). */
 export async function staleQueuedJobs(db: Queryable): Promise<{ id: string; poolId: string }[]> {
-  const { rows } = await db.query(`select id, pool_id from pool_jobs where status = 'QUEUED' and updated_at < now() - interval '1 minute' limit 100`);
+  const { rows } = await db.query(
+    `select id, pool_id from pool_jobs where status = 'QUEUED' and kind <> 'FILE_IMPORT' and updated_at < now() - interval '1 minute' limit 100`,
+  );
   return rows.map((row: any) => ({ id: row.id, poolId: row.pool_id }));
 }
 
 /**
  * Jobs pg-boss gave up on (retries exhausted, e.g. by node deaths that each left the row RUNNING) that
- * nothing settled: FAILED now, so the pool takes jobs again. pg-boss's job has the pool job's id.
+ * nothing settled, and the orphans (failOrphanedJobs): FAILED now, so the pool takes jobs again. pg-boss's
+ * job has the pool job's id.
  */
 export async function failAbandonedJobs(db: Queryable, bossSchema: string, queue: string): Promise<string[]> {
+  return [...(await failGivenUpJobs(db, bossSchema, queue)), ...(await failOrphanedJobs(db, bossSchema, queue))];
+}
+
+async function failGivenUpJobs(db: Queryable, bossSchema: string, queue: string): Promise<string[]> {
   const { rows } = await db.query(
     `update pool_jobs j set status = 'FAILED', finished_at = now(), updated_at = now(),
        error = coalesce(j.error || '; ', '') || 'gave up after its last attempt (the node running it stopped, or it ran out of retries)'
@@ -178,6 +185,40 @@ export async function failAbandonedJobs(db: Queryable, bossSchema: string, queue
     [queue],
   );
   return rows.map((row: any) => row.id);
+}
+
+/** A file import heartbeats at least this often while its command runs (the row's updated_at). */
+export const FILE_IMPORT_HEARTBEAT_MS = 15_000;
+
+/**
+ * RUNNING jobs that nothing runs any more, FAILED so the pool takes jobs again: an import or sync with no
+ * live pg-boss job (none created, retrying or active: pg-boss deletes finished jobs after its retention,
+ * so a row left RUNNING by a node that died past that point, or by a settle that never committed, is
+ * never delivered again), and a file import whose command stopped heartbeating (killed, its machine
+ * gone). Ten minutes without a checkpoint first: longer than a throttled page's waits, so a worker that
+ * is merely slow is never taken for dead. `bossSchema` null: only the file imports (a command with no server).
+ */
+export async function failOrphanedJobs(db: Queryable, bossSchema: string | null, queue: string, poolId: string | null = null): Promise<string[]> {
+  const lostDelivery = bossSchema
+    ? `(j.kind <> 'FILE_IMPORT' and j.updated_at < now() - interval '10 minutes'
+        and not exists (select 1 from ${bossSchema}.job b where b.name = $1 and b.id = j.id and b.state in ('created', 'retry', 'active')))`
+    : '($1::text is null)';
+  const { rows } = await db.query(
+    `update pool_jobs j set status = 'FAILED', finished_at = now(), updated_at = now(),
+       error = coalesce(j.error || '; ', '') || case when j.kind = 'FILE_IMPORT'
+         then 'the import command running it stopped (no heartbeat for 2 minutes); run it again: what it committed stays, and the rest is imported'
+         else 'no node runs it any more (its queue entry is gone); start it again: it imports what is missing' end
+     where j.status = 'RUNNING' and ($2::uuid is null or j.pool_id = $2)
+       and ((j.kind = 'FILE_IMPORT' and j.updated_at < now() - make_interval(secs => $3)) or ${lostDelivery})
+     returning j.id`,
+    [queue, poolId, (8 * FILE_IMPORT_HEARTBEAT_MS) / 1000],
+  );
+  return rows.map((row: any) => row.id);
+}
+
+/** The file import's sign of life (between checkpoints, which heartbeat too). */
+export async function touchPoolJob(db: Queryable, id: string, attempt: number): Promise<void> {
+  await db.query(`update pool_jobs set updated_at = now() where id = $1 and attempt = $2 and status = 'RUNNING'`, [id, attempt]);
 }
 
 /** Pools whose sync is due: an interval set, no job active, and no sync started within the interval. */
