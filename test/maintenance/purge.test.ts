@@ -49,6 +49,12 @@ describe('purge of expired rows', () => {
       );
     await flow('25 hours');
     await flow('10 minutes');
+    // The OpenID Provider's models go once expired; a model without an expiry (none today) would stay.
+    const model = (id: string, expiresAt: string) =>
+      server.sql(`insert into openid_provider_models (kind, id, payload, expires_at) values ('AuthorizationCode', ?, '{}', ${expiresAt})`, [id]);
+    await model('expired', "now() - interval '1 second'");
+    await model('live', "now() + interval '1 minute'");
+    await model('forever', 'null');
     const attempt = (key: string, window: string, blockedUntil: string | null) =>
       server.sql(
         `insert into sign_in_attempts (key, failures, window_started_at, blocked_until) values (?, 3, now() - interval '${window}', ${blockedUntil ? `now() + interval '${blockedUntil}'` : 'null'})`,
@@ -61,7 +67,8 @@ describe('purge of expired rows', () => {
     await attempt('acct:counting@purge.test', '5 minutes', null);
 
     const deleted = await purge();
-    expect(deleted).toEqual({ refresh_tokens: 1, authorization_codes: 1, federation_flows: 1, sign_in_attempts: 2 });
+    expect(deleted).toMatchObject({ refresh_tokens: 1, authorization_codes: 1, federation_flows: 1, openid_provider_models: 1, sign_in_attempts: 2 });
+    expect((await server.sql<{ id: string }>('select id from openid_provider_models order by id')).map((row) => row.id)).toEqual(['forever', 'live']);
     expect(await count('refresh_tokens', `family_id = (select family_id from refresh_tokens where used_at is not null)`)).toBe(2);
     expect((await server.sql<{ key: string }>('select key from sign_in_attempts order by key')).map((row) => row.key)).toEqual([
       'acct:blocked@purge.test',

@@ -25,6 +25,8 @@ export function clientMetadata(client: ClientRecord): AdapterPayload {
     grant_types: ['authorization_code', 'refresh_token'],
     response_types: ['code'],
     token_endpoint_auth_method: client.public ? 'none' : CONFIDENTIAL_AUTH_METHOD,
+    // Every ID token says when the user signed in: an app can enforce its own session age.
+    require_auth_time: true,
     ...(client.secretHash ? { client_secret: client.secretHash } : {}),
     cors_origins: client.corsOrigins,
   } as AdapterPayload;
