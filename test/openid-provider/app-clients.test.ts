@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ok, startTestServer, type TestServer } from '../support/server.js';
-import { createAppClient } from '../support/openid.js';
 
 const CALLBACK = 'https://portal.example/callback';
 let server: TestServer;
