@@ -65,7 +65,8 @@ describe('creating users', () => {
       pool: null,
       profile: { name: 'Alice' },
       metadata: { plan: 'pro' },
-      capabilities: { password: true, oneTimeCode: true, sso: true, sms: true, editable: true },
+      // Codes are a NATIVE pool's (its otpSignIn); no SMS is ever sent.
+      capabilities: { password: true, oneTimeCode: false, sso: true, sms: false, editable: true },
     });
     const [row] = await server.sql<{ password_hash: string }>('select password_hash from users where id = ?', [user.id]);
     expect(row!.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
