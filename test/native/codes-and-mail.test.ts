@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { purgeExpiredRows } from '@tributary/core';
 import { createNativePool, postJson } from '../support/native.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { signIn } from '../support/sign-in.js';
@@ -137,4 +138,17 @@ describe('the mail outbox', () => {
     expect(await verify('down1@example.com', codes[0]!)).toMatchObject({ status: 200 });
     expect((await signIn(server, 'down1@example.com', PASSWORD)).status).toBe(200);
   }, 120_000);
+
+  it('the purge drops codes a day past their expiry and mails that can no longer be delivered', async () => {
+    const code = await registered('old@example.com');
+    const [user] = await server.sql<{ id: string }>("select id from users where email = 'old@example.com'");
+    await server.sql("update one_time_codes set expires_at = now() - interval '25 hours' where user_id = ?", [user!.id]);
+    await server.sql(
+      "insert into mail_outbox (id, recipient, template, sealed_vars, created_at, expires_at) values ('0190c5e0-0000-7000-8000-0000000000aa', 'gone@example.com', 'activation', 'v1:x:y:z', now() - interval '1 hour', now() - interval '1 minute')",
+    );
+    const deleted = await purgeExpiredRows(server.app.database.orm.em.fork(), { auditRetentionDays: 0 });
+    expect(deleted).toMatchObject({ one_time_codes: 1, mail_outbox: 1 });
+    expect(await server.sql('select user_id from one_time_codes where user_id = ?', [user!.id])).toEqual([]);
+    expect((await verify('old@example.com', code)).status).toBe(400);
+  });
 });

@@ -26,6 +26,10 @@ const RULES: PurgeRule[] = [
   { table: 'openid_provider_models', key: 'ctid', expired: `expires_at < now()` },
   // Throttle counters: every email tried and every address that tried, so an attacker could otherwise grow it without bound.
   { table: 'sign_in_attempts', key: 'key', expired: STALE_ATTEMPTS },
+  // One-time codes a day past their expiry (until then a late try is still told apart as expired in the audit log).
+  { table: 'one_time_codes', key: 'ctid', expired: `expires_at < now() - interval '1 day'` },
+  // Mails never delivered before their code expired (the delivery drops them too; this catches a server without SMTP).
+  { table: 'mail_outbox', key: 'id', expired: `expires_at < now()` },
 ];
 
 export interface PurgeOptions {
