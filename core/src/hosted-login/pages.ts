@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { PayloadField } from './payload-fields.js';
 
 /**
  * The hosted login's pages: server-rendered HTML that works without JavaScript (none is sent), one
@@ -119,5 +120,113 @@ export function logoutPage(form: string, clientName: string | undefined): string
 ${form}
 <button autofocus type="submit" form="op.logoutForm" value="yes" name="logout">Yes, sign me out</button>
 <button type="submit" class="secondary" form="op.logoutForm">No, stay signed in</button>`,
+  );
+}
+
+/** A message with a way on (after a registration: back to the sign-in). */
+export function noticePage(title: string, message: string, link: PageLink): string {
+  return layout(
+    title,
+    `<h1>${escapeHtml(title)}</h1>\n<p class="lead" role="status">${escapeHtml(message)}</p>\n<p><a class="button" href="${escapeHtml(link.href)}">${escapeHtml(link.text)}</a></p>`,
+  );
+}
+
+export interface RegisterPage {
+  action: string;
+  csrfToken: string;
+  poolName: string;
+  fields: PayloadField[];
+  values: Record<string, string>;
+  /** Messages by field name (`email`, `password`, `payload.<name>`), or `form` for the whole form. */
+  errors: Record<string, string>;
+  back: PageLink;
+}
+
+function fieldHtml(id: string, label: string, control: string, error: string | undefined, hint?: string): string {
+  const hintHtml = hint ? `<p class="hint" id="${id}-hint">${escapeHtml(hint)}</p>` : '';
+  const errorHtml = error ? `<p class="field-error" id="${id}-error">${escapeHtml(error)}</p>` : '';
+  return `<label for="${id}">${escapeHtml(label)}</label>\n${hintHtml}${errorHtml}${control}`;
+}
+
+function describedBy(id: string, error: string | undefined, hint?: string): string {
+  const ids = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean);
+  return `${ids.length ? ` aria-describedby="${ids.join(' ')}"` : ''}${error ? ' aria-invalid="true"' : ''}`;
+}
+
+function payloadControl(field: PayloadField, value: string, error: string | undefined): string {
+  const id = `payload-${field.name.replace(/[^A-Za-z0-9_-]/g, '-')}`;
+  const name = `payload.${field.name}`;
+  const required = field.required ? ' required' : '';
+  const aria = describedBy(id, error, field.description);
+  const label = `${field.label}${field.required ? '' : ' (optional)'}`;
+  if (field.kind === 'checkbox') {
+    return `<p class="check"><input type="checkbox" id="${id}" name="${escapeHtml(name)}"${value === 'on' ? ' checked' : ''}${aria}> <label for="${id}">${escapeHtml(field.label)}</label></p>${
+      error ? `<p class="field-error" id="${id}-error">${escapeHtml(error)}</p>` : ''
+    }`;
+  }
+  if (field.kind === 'select') {
+    const options = ['', ...(field.options ?? [])]
+      .map((option) => `<option value="${escapeHtml(option)}"${option === value ? ' selected' : ''}>${escapeHtml(option || 'Choose…')}</option>`)
+      .join('');
+    return fieldHtml(id, label, `<select id="${id}" name="${escapeHtml(name)}"${required}${aria}>${options}</select>`, error, field.description);
+  }
+  const type = field.kind === 'number' ? 'number' : field.kind;
+  return fieldHtml(
+    id,
+    label,
+    `<input type="${type}" id="${id}" name="${escapeHtml(name)}" value="${escapeHtml(value)}"${required}${aria}>`,
+    error,
+    field.description,
+  );
+}
+
+/** Registration in a NATIVE pool that allows it: email, password, then the pool's payload fields. */
+export function registerPage(page: RegisterPage): string {
+  const { errors, values } = page;
+  const formError = errors.form ? `<p class="error" role="alert">${escapeHtml(errors.form)}</p>` : '';
+  const summary = !errors.form && Object.keys(errors).length ? `<p class="error" role="alert">Check the fields marked below.</p>` : '';
+  return layout(
+    'Create an account',
+    `<h1>Create an account</h1>
+<p class="lead">in ${escapeHtml(page.poolName)}</p>
+${formError}${summary}
+<form method="post" action="${escapeHtml(page.action)}" novalidate>
+<input type="hidden" name="csrf" value="${escapeHtml(page.csrfToken)}">
+${fieldHtml('email', 'Email', `<input id="email" name="email" type="email" autocomplete="email" required maxlength="254" value="${escapeHtml(values.email ?? '')}"${describedBy('email', errors.email)} autofocus>`, errors.email)}
+${fieldHtml('password', 'Password', `<input id="password" name="password" type="password" autocomplete="new-password" required maxlength="1024"${describedBy('password', errors.password, 'At least 8 characters; a long phrase is best.')}>`, errors.password, 'At least 8 characters; a long phrase is best.')}
+${page.fields.map((field) => payloadControl(field, values[`payload.${field.name}`] ?? '', errors[`payload.${field.name}`])).join('\n')}
+<button type="submit">Create account</button>
+</form>
+<nav class="links"><a href="${escapeHtml(page.back.href)}">${escapeHtml(page.back.text)}</a></nav>`,
+  );
+}
+
+export interface CodePage {
+  title: string;
+  lead: string;
+  action: string;
+  csrfToken: string;
+  email: string;
+  error?: string;
+  submit: string;
+  back: PageLink;
+}
+
+/** A form for a mailed one-time code (activation). */
+export function codePage(page: CodePage): string {
+  const error = page.error ? `<p class="error" role="alert" id="code-error">${escapeHtml(page.error)}</p>` : '';
+  return layout(
+    page.title,
+    `<h1>${escapeHtml(page.title)}</h1>
+<p class="lead">${escapeHtml(page.lead)}</p>
+${error}
+<form method="post" action="${escapeHtml(page.action)}" novalidate>
+<input type="hidden" name="csrf" value="${escapeHtml(page.csrfToken)}">
+<input type="hidden" name="email" value="${escapeHtml(page.email)}">
+<label for="code">Code</label>
+<input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" required maxlength="32"${page.error ? ' aria-describedby="code-error" aria-invalid="true"' : ''} autofocus>
+<button type="submit">${escapeHtml(page.submit)}</button>
+</form>
+<nav class="links"><a href="${escapeHtml(page.back.href)}">${escapeHtml(page.back.text)}</a></nav>`,
   );
 }

@@ -3,9 +3,13 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type Provider from 'oidc-provider';
 import { findClientRecord } from '../app-clients/app-client.repository.js';
 import type { Orm } from '../db/orm.js';
-import { ApiError } from '../errors/index.js';
+import { ApiError, InvalidCode } from '../errors/index.js';
 import { startFederationFlow, type FederationDeps } from '../federation/routes.js';
-import { loginPage, messagePage, PAGE_HEADERS, STYLESHEET_PATH, stylesheet, type PageLink } from '../hosted-login/pages.js';
+import { codePage, loginPage, messagePage, noticePage, PAGE_HEADERS, registerPage, STYLESHEET_PATH, stylesheet, type PageLink } from '../hosted-login/pages.js';
+import { payloadFields, payloadFromForm } from '../hosted-login/payload-fields.js';
+import { nativeConfigOf } from '../pools/native-config.js';
+import { verifyActivation } from '../self-service/activation.js';
+import { register } from '../self-service/registration.js';
 import { UserPool } from '../pools/pool.entity.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import { SignInService, type SignInDeps } from '../sign-in/sign-in.service.js';
@@ -20,8 +24,8 @@ export interface OpenIdRouteDeps {
   signIn: SignInDeps;
   federation: FederationDeps;
   /**
-   * Links under the form to the self-service pages (registration, password reset, one-time-code
-   * sign-in) once they exist: the seam for core/src/self-service (DESIGN §10); none yet.
+   * More links under the form: the seam for the self-service pages still to come (password reset and
+   * one-time-code sign-in, core/src/self-service, DESIGN §10). Registration pages are built in.
    */
   selfServiceLinks?: (interactionUid: string) => PageLink[];
 }
@@ -36,6 +40,7 @@ const MESSAGES: Record<string, { status: number; text: string }> = {
 const FEDERATION_FAILED = 'The sign-in at the identity provider did not complete. Try again, or sign in another way.';
 const EXPIRED = 'This sign-in has expired or was started in another browser. Go back to the app and start again.';
 const UID = /^[A-Za-z0-9_-]{10,64}$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const POOL_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 const form = express.urlencoded({ extended: false, limit: '16kb' });
@@ -83,8 +88,13 @@ export function openIdRouter(orm: Orm, deps: OpenIdRouteDeps): express.Router {
   async function renderLogin(res: Response, found: { uid: string; clientId: string }, status = 200, error?: string, email?: string) {
     const em = orm.em.fork();
     const client = await findClientRecord(em, found.clientId);
-    const pools = await em.find(UserPool, { type: 'IDP_FEDERATION', enabled: true }, { orderBy: { position: 'asc' } });
+    const pools = await em.find(UserPool, { type: { $in: ['IDP_FEDERATION', 'NATIVE'] }, enabled: true }, { orderBy: { position: 'asc' } });
     const base = `/interaction/${found.uid}`;
+    const open = pools.filter((pool) => pool.type === 'NATIVE' && nativeConfigOf(pool).publicRegistration);
+    const registration = open.map((pool) => ({
+      href: `${base}/register/${pool.id}`,
+      text: open.length > 1 ? `Create an account in ${pool.name}` : 'Create an account',
+    }));
     sendPage(
       res,
       status,
@@ -95,8 +105,8 @@ export function openIdRouter(orm: Orm, deps: OpenIdRouteDeps): express.Router {
         clientName: client?.name ?? 'the app',
         email,
         error,
-        federation: pools.map((pool) => ({ action: `${base}/federation/${pool.id}`, name: pool.name })),
-        links: deps.selfServiceLinks?.(found.uid) ?? [],
+        federation: pools.filter((pool) => pool.type === 'IDP_FEDERATION').map((pool) => ({ action: `${base}/federation/${pool.id}`, name: pool.name })),
+        links: [...registration, ...(deps.selfServiceLinks?.(found.uid) ?? [])],
       }),
     );
   }
@@ -198,6 +208,105 @@ export function openIdRouter(orm: Orm, deps: OpenIdRouteDeps): express.Router {
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       return renderLogin(res, found, 400, FEDERATION_FAILED);
+    }
+  });
+
+  // Registration in a NATIVE pool that takes it (the service of POST /auth/register), then activation by
+  // mailed code (that of /auth/activation/verify); the user then signs in on the login page as usual.
+  const registrationDeps = { box: deps.box, logger: deps.signIn.logger, prehooks: deps.signIn.prehooks };
+  async function openPool(poolId: string) {
+    const pool = POOL_ID.test(poolId) ? await orm.em.fork().findOne(UserPool, { id: poolId, type: 'NATIVE', enabled: true }) : null;
+    return pool && nativeConfigOf(pool).publicRegistration ? pool : null;
+  }
+  const backToSignIn = (uid: string): PageLink => ({ href: `/interaction/${uid}`, text: 'Back to sign in' });
+
+  router.get('/interaction/:uid/register/:poolId', async (req, res) => {
+    const found = await interaction(req, res);
+    if (!found) return;
+    const pool = await openPool(String(req.params.poolId));
+    if (!pool) return sendPage(res, 404, messagePage('Registration closed', 'This sign-up is not open. Go back and sign in instead.'));
+    sendPage(
+      res,
+      200,
+      registerPage({
+        action: `/interaction/${found.uid}/register/${pool.id}`,
+        csrfToken: csrfToken(found.uid),
+        poolName: pool.name,
+        fields: payloadFields(nativeConfigOf(pool).payloadSchema),
+        values: {},
+        errors: {},
+        back: backToSignIn(found.uid),
+      }),
+    );
+  });
+
+  router.post('/interaction/:uid/register/:poolId', form, async (req, res) => {
+    const found = await interaction(req, res);
+    if (!found || !csrfOk(req, res, found.uid, field(req.body, 'csrf'))) return;
+    const pool = await openPool(String(req.params.poolId));
+    if (!pool) return sendPage(res, 404, messagePage('Registration closed', 'This sign-up is not open. Go back and sign in instead.'));
+    const fields = payloadFields(nativeConfigOf(pool).payloadSchema);
+    const email = field(req.body, 'email').trim().slice(0, 254);
+    const password = field(req.body, 'password').slice(0, 1024);
+    const values: Record<string, string> = { email };
+    for (const payloadField of fields) values[`payload.${payloadField.name}`] = field(req.body, `payload.${payloadField.name}`).slice(0, 1024);
+    const again = (status: number, errors: Record<string, string>) =>
+      sendPage(
+        res,
+        status,
+        registerPage({ action: req.originalUrl, csrfToken: csrfToken(found.uid), poolName: pool.name, fields, values, errors, back: backToSignIn(found.uid) }),
+      );
+    if (!EMAIL.test(email)) return again(400, { email: 'Enter an email address, like name@example.com.' });
+    if (!password) return again(400, { password: 'Choose a password.' });
+    try {
+      const { status } = await register(orm.em.fork(), registrationDeps, {
+        poolId: pool.id,
+        email,
+        password,
+        payload: payloadFromForm(fields, req.body as Record<string, unknown>),
+        ip: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+      });
+      if (status === 'ACTIVE') {
+        return sendPage(res, 201, noticePage('Account created', 'Your account is ready. Sign in with your email and password.', backToSignIn(found.uid)));
+      }
+      // The same page whether or not the email already had an account (the service mails its owner instead).
+      sendPage(res, 201, activationPage(found.uid, email));
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      if (error.code === 'weak_password') return again(400, { password: `${error.message.replace(/^password: /, '')}` });
+      if (error.code === 'invalid_payload') {
+        const name = String(error.publicDetails.path ?? '').split('/')[1] ?? '';
+        const known = fields.some((payloadField) => payloadField.name === name);
+        return again(400, known ? { [`payload.${name}`]: error.message.replace(/^payload[^:]*: /, '') } : { form: error.message });
+      }
+      return again(error.status, { form: MESSAGES[error.code]?.text ?? 'The account could not be created. Try again later.' });
+    }
+  });
+
+  const activationPage = (uid: string, email: string, error?: string) =>
+    codePage({
+      title: 'Check your email',
+      lead: `If ${email} can be registered, a code is on its way there. Enter it to activate the account.`,
+      action: `/interaction/${uid}/activate`,
+      csrfToken: csrfToken(uid),
+      email,
+      error,
+      submit: 'Activate',
+      back: backToSignIn(uid),
+    });
+
+  router.post('/interaction/:uid/activate', form, async (req, res) => {
+    const found = await interaction(req, res);
+    if (!found || !csrfOk(req, res, found.uid, field(req.body, 'csrf'))) return;
+    const email = field(req.body, 'email').trim().slice(0, 254);
+    const code = field(req.body, 'code').trim().slice(0, 32);
+    try {
+      if (!email || !code) throw new InvalidCode();
+      await verifyActivation(orm.em.fork(), registrationDeps, { email, code, ip: req.ip ?? req.socket.remoteAddress ?? 'unknown' });
+      sendPage(res, 200, noticePage('Account activated', 'Your account is ready. Sign in with your email and password.', backToSignIn(found.uid)));
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      sendPage(res, error.status, activationPage(found.uid, email, MESSAGES[error.code]?.text ?? 'That code is wrong or expired.'));
     }
   });
 
