@@ -2,8 +2,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { executeTogether } from '../db/statements.js';
 import { forbidden, notFound } from '../errors/index.js';
 import { assertPasswordAllowedForAdmin } from '../passwords/policy.js';
+import { signsInHere } from '../users/user.entity.js';
 import { findUserForSignIn } from '../users/user.repository.js';
-import { keepsCredentials, newPasswordStatements, passwordPolicyOf } from './local-credentials.js';
+import { newPasswordStatements, passwordPolicyOf } from './local-credentials.js';
 
 /** The admin side of passwords (`setUserPassword`); audited by the mutation middleware like every mutation. */
 export class AdminPasswordService {
@@ -23,7 +24,7 @@ export class AdminPasswordService {
   async setUserPassword(id: string, password: string): Promise<void> {
     const user = await findUserForSignIn(this.em, id);
     if (!user) throw notFound('user', id);
-    if (!keepsCredentials(user)) {
+    if (!signsInHere(user)) {
       const pool = user.pool!;
       throw forbidden(
         `user ${id} signs in through pool "${pool.name}" (${pool.id}), whose ${pool.type === 'EXTERNAL' ? 'source' : 'identity provider'} checks the password: set it there${pool.type === 'EXTERNAL' ? ', or migrate the pool’s users (settings.jitMigration)' : ''}`,

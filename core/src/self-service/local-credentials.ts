@@ -5,6 +5,7 @@ import type { MailTemplateKey } from '../mail/templates.js';
 import { CODE_TTL_MINUTES, issueCode, type CodePurpose } from '../one-time-codes/one-time-codes.js';
 import { hashPassword } from '../passwords/argon2id.js';
 import type { PasswordPolicy } from '../passwords/policy.js';
+import { nativeConfigOf } from '../pools/native-config.js';
 import type { UserPool } from '../pools/pool.entity.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import type { SignInDeps } from '../sign-in/sign-in.service.js';
@@ -14,7 +15,8 @@ import type { User } from '../users/user.entity.js';
 import { newPasswordStatement } from '../users/user.repository.js';
 
 /*
- * What the password and one-time-code flows share: whose credentials Tributary keeps, the policy that
+ * What the password and one-time-code flows share (for users whose credentials Tributary keeps:
+ * users/user.entity.ts `signsInHere`): the policy that
  * applies to them, the writes of a new password, and the sign-in's throttle.
  */
 
@@ -23,21 +25,9 @@ export interface CredentialDeps extends SignInDeps {
   box: SecretBox;
 }
 
-/**
- * Tributary keeps the credentials of local users (no pool: created here, or migrated by JIT) and of
- * users of a NATIVE pool. A user of an EXTERNAL pool (not migrated) is checked by its source and a user
- * of an IdP pool at the IdP: neither has a password here to set, change or reset, nor may use a
- * one-time code (DESIGN §4 rule 7).
- */
-export function keepsCredentials(user: { pool?: Pick<UserPool, 'type'> | null }): boolean {
-  return !user.pool || user.pool.type === 'NATIVE';
-}
-
 /** The password policy of the user's NATIVE pool; local users without one get the default (NIST minimums). */
 export function passwordPolicyOf(user: { pool?: Pick<UserPool, 'type' | 'config'> | null }): PasswordPolicy | undefined {
-  if (user.pool?.type !== 'NATIVE') return undefined;
-  const policy = user.pool.config.passwordPolicy as PasswordPolicy | undefined;
-  return policy && typeof policy === 'object' ? policy : undefined;
+  return user.pool?.type === 'NATIVE' ? nativeConfigOf(user.pool).passwordPolicy : undefined;
 }
 
 /**

@@ -6,8 +6,9 @@ import { assertPasswordAllowed } from '../passwords/policy.js';
 import { burnDummyVerification, verifyPassword } from '../passwords/verifier.js';
 import { failureStatement, inconclusiveStatements, successStatements } from '../sign-in/throttle.js';
 import { familyIsLive } from '../tokens/refresh-token.repository.js';
+import { signsInHere } from '../users/user.entity.js';
 import { findUserForSignIn } from '../users/user.repository.js';
-import { keepsCredentials, newPasswordStatements, passwordPolicyOf, reserveAttempt, type CredentialDeps } from './local-credentials.js';
+import { newPasswordStatements, passwordPolicyOf, reserveAttempt, type CredentialDeps } from './local-credentials.js';
 
 export interface PasswordChangeRequest {
   /** The bearer access token of the session the change is made in. */
@@ -38,7 +39,7 @@ export async function changePassword(em: EntityManager, deps: CredentialDeps, re
     outcome,
     details: { ip: request.ip, ...details },
   });
-  if (!keepsCredentials(user)) {
+  if (!signsInHere(user)) {
     await new AuditLog(em, deps.logger).record(audit('access_denied', { pool: user.pool!.id }));
     throw new AccessDenied('the password of this account is kept by its identity provider: change it there');
   }

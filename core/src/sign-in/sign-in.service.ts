@@ -29,6 +29,29 @@ export interface SignInRequest {
   ip: string;
 }
 
+/**
+ * A first factor other than the password, checked in its place by the same pipeline (throttle,
+ * prehooks, audit, tokens): a mailed one-time code (self-service/otp-sign-in.ts).
+ */
+export interface SignInFactor {
+  /** The tokens' `amr`. */
+  amr: string;
+  /**
+   * Accepts the user (null: the email has no account) or throws the ApiError the caller gets. An
+   * `invalid_code` counts on the throttle as a wrong password does; the user's status is checked after.
+   */
+  verify(user: User | null): Promise<void>;
+}
+
+export interface FactorSignInRequest {
+  email: string;
+  ip: string;
+  factor: SignInFactor;
+}
+
+/** Errors that say the credential was wrong: they keep their throttle count (others give the account's back). */
+const WRONG_CREDENTIAL = new Set(['invalid_credentials', 'invalid_code']);
+
 export interface SignInDeps {
   connector: PoolConnector;
   tokens: TokenService;
@@ -88,7 +111,12 @@ export class SignInService {
     });
   }
 
-  private async run<T>(request: SignInRequest, finish: (subject: TokenSubject, writes: Statement[]) => Promise<T>): Promise<T> {
+  /** A sign-in by another factor (a one-time code) through the same pipeline, answered with Tributary's tokens. */
+  async signInWith(request: FactorSignInRequest): Promise<TokenSet> {
+    return this.run(request, (subject, writes) => this.deps.tokens.issue(this.em, subject, undefined, writes));
+  }
+
+  private async run<T>(request: SignInRequest | FactorSignInRequest, finish: (subject: TokenSubject, writes: Statement[]) => Promise<T>): Promise<T> {
     const started = performance.now();
     let outcome = 'ok';
     try {
@@ -103,7 +131,11 @@ export class SignInService {
     }
   }
 
-  private async attempt<T>(request: SignInRequest, started: number, finish: (subject: TokenSubject, writes: Statement[]) => Promise<T>): Promise<T> {
+  private async attempt<T>(
+    request: SignInRequest | FactorSignInRequest,
+    started: number,
+    finish: (subject: TokenSubject, writes: Statement[]) => Promise<T>,
+  ): Promise<T> {
     const email = normaliseEmail(request.email);
     // The sign-in path is latency-bound on round trips: one read before the password check, one write after.
     const state = await loadSignInState(this.em, email, request.ip);
@@ -119,11 +151,12 @@ export class SignInService {
       // A local user's password check starts here, on the thread pool, and building the user and the
       // beforeSignIn prehooks overlap it (the main thread would otherwise idle through the hash). A
       // prehook's denial still wins: the check's outcome is then never looked at.
-      const check = state.localPasswordHash ? this.hashing(verifyPassword(state.localPasswordHash, request.password)) : undefined;
+      const check = state.localPasswordHash && 'password' in request ? this.hashing(verifyPassword(state.localPasswordHash, request.password)) : undefined;
       check?.catch(() => undefined); // awaited in local(); a denial before that must not leave it unhandled
       const user = await state.user();
       await hooks.beforeSignIn(email, user);
-      if (user && signsInHere(user)) verified = await this.local(user, request.password, check);
+      if ('factor' in request) verified = await this.byFactor(user, request.factor);
+      else if (user && signsInHere(user)) verified = await this.local(user, request.password, check);
       else if (user) verified = await this.external(user, user.pool!, email, request.password);
       else verified = await this.firstSignIn(email, request.password, hooks);
       if (verified.migrated) await hooks.userMigrated(verified.user, verified.pool!);
@@ -133,7 +166,7 @@ export class SignInService {
       const code = error instanceof ApiError ? error.code : 'error';
       const event = this.event(email, null, code, started, { ip: request.ip, ...(error instanceof ApiError ? error.details : {}) });
       // A wrong password keeps its reserved count; an attempt that said nothing about the password gives the account's back.
-      const counters = code === 'invalid_credentials' ? [failureStatement(reservation)] : inconclusiveStatements(reservation);
+      const counters = WRONG_CREDENTIAL.has(code) ? [failureStatement(reservation)] : inconclusiveStatements(reservation);
       try {
         await executeTogether(this.em, [...counters, AuditLog.statement(event)]);
       } catch (failure) {
@@ -145,7 +178,7 @@ export class SignInService {
     const { via } = verified;
     this.decidedBy = via;
     const signedIn = verified.user;
-    return finish({ ...subjectOf(signedIn, via), claims }, [
+    return finish({ ...subjectOf(signedIn, via, 'factor' in request ? [request.factor.amr] : ['pwd']), claims }, [
       lastSignInStatement(signedIn.id),
       AuditLog.statement(this.event(email, signedIn.id, 'ok', started, { ip: request.ip, pool: via, ...verified.details })),
       ...successStatements(reservation),
@@ -168,6 +201,15 @@ export class SignInService {
       await setPasswordHash(this.em, user.id, await this.hashing(hashPassword(password)));
     }
     return { user, via: 'local', pool: null, details: needsRehash ? { rehashed: true } : {} };
+  }
+
+  /** Another factor than the password, for a user whose credentials live here: the factor decides, no source is called. */
+  private async byFactor(user: User | null, factor: SignInFactor): Promise<Verified> {
+    this.decidedBy = 'local';
+    await factor.verify(user);
+    if (!user) throw new InvalidCredentials({ details: { reason: 'a factor accepted no user' } });
+    assertActive(user);
+    return { user, via: 'local', pool: null, details: { method: factor.amr } };
   }
 
   /** Rule 2: a known user of an external pool is checked against that pool only. */

@@ -39,7 +39,8 @@ export interface UserView {
   createdAt: Date;
   updatedAt: Date;
   tenant: { id: string; name: string } | null;
-  pool: { id: string; name: string; type: PoolType; settings: PoolSettings } | null;
+  /** `otpSignIn`: a NATIVE pool's config lets its users sign in with mailed codes. */
+  pool: { id: string; name: string; type: PoolType; settings: PoolSettings; otpSignIn: boolean } | null;
   migratedFrom: { id: string } | null;
 }
 
@@ -52,7 +53,8 @@ export interface UserFilter {
 
 const COLUMNS = `u.id, u.email, u.status, u.profile, u.metadata, u.external_id, u.migrated_at, u.last_sign_in_at,
   u.created_at, u.updated_at, u.migrated_from_id, t.id as tenant_id, t.name as tenant_name,
-  p.id as pool_id, p.name as pool_name, p.type as pool_type, p.settings as pool_settings`;
+  p.id as pool_id, p.name as pool_name, p.type as pool_type, p.settings as pool_settings,
+  p.type = 'NATIVE' and coalesce((p.config->>'otpSignIn')::boolean, false) as pool_otp_sign_in`;
 const FROM = 'from users u left join tenants t on t.id = u.tenant_id left join user_pools p on p.id = u.pool_id';
 
 type Row = Record<string, unknown>;
@@ -73,7 +75,13 @@ function toView(row: Row): UserView {
     updatedAt: date(row.updated_at)!,
     tenant: row.tenant_id ? { id: row.tenant_id as string, name: row.tenant_name as string } : null,
     pool: row.pool_id
-      ? { id: row.pool_id as string, name: row.pool_name as string, type: row.pool_type as PoolType, settings: jsonColumn<PoolSettings>(row.pool_settings) }
+      ? {
+          id: row.pool_id as string,
+          name: row.pool_name as string,
+          type: row.pool_type as PoolType,
+          settings: jsonColumn<PoolSettings>(row.pool_settings),
+          otpSignIn: row.pool_otp_sign_in === true,
+        }
       : null,
     migratedFrom: row.migrated_from_id ? { id: row.migrated_from_id as string } : null,
   };

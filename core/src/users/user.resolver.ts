@@ -46,12 +46,12 @@ export class UserResolver {
 
   @FieldResolver(() => UserCapabilities)
   capabilities(@Root() user: UserView): UserCapabilities {
-    // Codes (activation, reset, one-time sign-in) exist for users whose credentials live here, and only native pools mail them; no SMS is sent.
+    // One-time-code sign-in is a NATIVE pool's opt-in (config.otpSignIn; self-service/otp-sign-in.ts); no SMS is sent.
     const local = signsInHere(user);
     const writesBack = Boolean(user.pool?.settings.writeBack);
     return {
       password: true,
-      oneTimeCode: user.pool?.type === 'NATIVE',
+      oneTimeCode: user.pool?.otpSignIn === true,
       sso: local,
       sms: false,
       editable: !user.pool?.settings.syncUserAttributes || writesBack,
