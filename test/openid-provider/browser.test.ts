@@ -104,21 +104,22 @@ async function signInWithPassword(page: Page, request: Awaited<ReturnType<typeof
   });
 }
 
-describe('the hosted login in a browser, with openid-client as the app', () => {
+// A browser on a loaded two-core machine: generous time per test.
+describe('the hosted login in a browser, with openid-client as the app', { timeout: 120_000 }, () => {
   it('a local user: the page is accessible, then code, ID token, userinfo, refresh and logout', async () => {
     const { context, page } = await freshPage(browser);
     try {
       const request = await authorization(config, CALLBACK, { scope: 'openid email profile offline_access' });
       await page.goto(request.url.href);
       await expect(page.title()).resolves.toBe('Sign in · Tributary');
-      expect(await page.evaluate(() => document.activeElement?.id)).toBe('email');
+      expect(await page.evaluate('document.activeElement?.id')).toBe('email');
       expect(await page.getByRole('button', { name: 'Continue with Corporate IdP' }).count()).toBe(1);
       const audit = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21aa']).analyze();
       expect(audit.violations.map((violation) => violation.id)).toEqual([]);
       if (process.env.TRIBUTARY_SCREENSHOTS) await page.screenshot({ path: 'docs/screenshots/hosted-login-desktop.png' });
       // A phone: one column, nothing wider than the screen.
       await page.setViewportSize({ width: 375, height: 740 });
-      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+      expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
       if (process.env.TRIBUTARY_SCREENSHOTS) await page.screenshot({ path: 'docs/screenshots/hosted-login-phone.png' });
       await page.setViewportSize({ width: 1280, height: 800 });
 

@@ -1,0 +1,113 @@
+import * as oidc from 'openid-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createNativePool } from '../support/native.js';
+import { authorization, CookieBrowser, createAppClient, discover } from '../support/openid.js';
+import { ok, startTestServer, type TestServer } from '../support/server.js';
+import { codeIn, startSmtp, type Inbox } from '../support/smtp.js';
+
+/** Registration pages of the hosted login (the service of POST /auth/register), without JavaScript. */
+const CALLBACK = 'http://127.0.0.1:9/app/callback';
+let server: TestServer;
+let inbox: Inbox;
+let config: oidc.Configuration;
+let poolId: string;
+
+const SCHEMA = {
+  type: 'object',
+  properties: {
+    profile: {
+      type: 'object',
+      required: ['name'],
+      properties: { name: { type: 'string', minLength: 1, title: 'Full name' }, age: { type: 'integer', minimum: 13 } },
+      additionalProperties: false,
+    },
+  },
+};
+
+beforeAll(async () => {
+  inbox = await startSmtp();
+  server = await startTestServer({ env: { TRIBUTARY_SMTP_URL: inbox.url, TRIBUTARY_MAIL_FROM: 'Tributary <accounts@example.com>' } });
+  poolId = await createNativePool(server, { publicRegistration: true, activationRequired: true, payloadSchema: SCHEMA });
+  config = await discover(server, await createAppClient(server, { name: 'Shop', redirectUris: [CALLBACK] }));
+});
+afterAll(async () => {
+  await server?.close();
+  await inbox?.close();
+});
+
+describe('registration on the hosted login', () => {
+  it('links to the open native pool, renders its fields, names what is wrong, activates by code, then signs in', async () => {
+    const browser = new CookieBrowser();
+    const request = await authorization(config, CALLBACK);
+    await browser.go(request.url, CALLBACK);
+    const link = /href="([^"]*\/register\/[^"]+)"[^>]*>Create an account</.exec(browser.html)?.[1];
+    expect(link).toContain(poolId);
+    await browser.go(new URL(link!, server.url), CALLBACK);
+    expect(browser.html).toContain('<label for="payload-name">Full name</label>');
+    expect(browser.html).toContain('Age (optional)');
+
+    await browser.submit(`/register/${poolId}`, { email: 'new@shop.test', password: 'correct horse battery staple', 'payload.name': '', 'payload.age': '9' });
+    expect(browser.status).toBe(400);
+    expect(browser.html).toMatch(/id="payload-name-error">[^<]+</);
+    expect(browser.html).toContain('value="new@shop.test"');
+    expect(browser.html).not.toContain('correct horse battery staple');
+    await browser.submit(`/register/${poolId}`, { email: 'new@shop.test', password: 'password', 'payload.name': 'Nia' });
+    expect(browser.status).toBe(400);
+    expect(browser.html).toMatch(/id="password-error">[^<]+</);
+
+    await browser.submit(`/register/${poolId}`, {
+      email: 'new@shop.test',
+      password: 'correct horse battery staple',
+      'payload.name': 'Nia',
+      'payload.age': '31',
+    });
+    expect(browser.status).toBe(201);
+    expect(browser.html).toContain('Check your email');
+    const [user] = await server.sql<{ status: string; profile: unknown }>('select status, profile from users where email = ?', ['new@shop.test']);
+    expect(user).toEqual({ status: 'PENDING_ACTIVATION', profile: { name: 'Nia', age: 31 } });
+    await browser.submit('/activate', { code: '000000' });
+    expect(browser.status).toBe(400);
+    const code = codeIn(await inbox.next('new@shop.test'));
+    await browser.submit('/activate', { code });
+    expect(browser.html).toContain('Account activated');
+
+    await browser.go(request.url, CALLBACK);
+    const landed = await browser.submit('/login', { email: 'new@shop.test', password: 'correct horse battery staple' }, CALLBACK);
+    const tokens = await oidc.authorizationCodeGrant(config, landed!, {
+      pkceCodeVerifier: request.verifier,
+      expectedState: request.state,
+      expectedNonce: request.nonce,
+    });
+    expect(tokens.claims()).toMatchObject({ email: 'new@shop.test', name: 'Nia', pool: 'local' });
+  });
+
+  it('answers a taken email exactly like a new one, and shows no link when no pool takes registrations', async () => {
+    ok(await server.gql('mutation { createUser(input: { email: "taken@shop.test", password: "taken-password-1" }) { id } }'));
+    const pages: string[] = [];
+    for (const email of ['taken@shop.test', 'fresh@shop.test']) {
+      const browser = new CookieBrowser();
+      await browser.go((await authorization(config, CALLBACK)).url, CALLBACK);
+      await browser.go(new URL(/href="([^"]*\/register\/[^"]+)"/.exec(browser.html)![1]!, server.url), CALLBACK);
+      await browser.submit(`/register/${poolId}`, { email, password: 'correct horse battery staple', 'payload.name': 'X' });
+      expect(browser.status).toBe(201);
+      pages.push(
+        browser.html
+          .replaceAll(email, 'EMAIL')
+          .replace(/\/interaction\/[^/"]+/g, '/interaction/UID')
+          .replace(/name="csrf" value="[^"]+"/g, ''),
+      );
+    }
+    expect(pages[0]).toBe(pages[1]);
+    ok(await server.gql('mutation($id: ID!) { updateUserPool(id: $id, input: { enabled: false }) { id } }', { id: poolId }));
+    try {
+      const browser = new CookieBrowser();
+      await browser.go((await authorization(config, CALLBACK)).url, CALLBACK);
+      expect(browser.html).not.toContain('Create an account');
+      const direct = new URL(`${browser.url.pathname}/register/${poolId}`, server.url);
+      await browser.go(direct, CALLBACK);
+      expect(browser.status).toBe(404);
+    } finally {
+      ok(await server.gql('mutation($id: ID!) { updateUserPool(id: $id, input: { enabled: true }) { id } }', { id: poolId }));
+    }
+  });
+});
