@@ -84,6 +84,17 @@ describe('PostgreSQL restarted during load', () => {
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const ready = await fetch(`${server.url}/readyz`, { signal: AbortSignal.timeout(10_000) });
     expect(ready.status).toBe(503);
+    // The admin API says the same in GraphQL's shape: SERVICE_UNAVAILABLE with a 503, never INTERNAL_SERVER_ERROR.
+    const graph = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${server.adminKey}` },
+      body: JSON.stringify({ query: '{ roles { id } }' }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    expect(graph.status).toBe(503);
+    const graphBody = (await graph.json()) as { errors: { message: string; extensions: { code: string } }[] };
+    expect(graphBody.errors.map((error) => error.extensions.code)).toEqual(['SERVICE_UNAVAILABLE']);
+    expect(graphBody.errors[0]!.message).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|terminat/i);
     const duringOutage = answers.slice(outageStart);
 
     database = await startEmbeddedDatabase(dataDir, port, logger);
@@ -107,5 +118,6 @@ describe('PostgreSQL restarted during load', () => {
     // Refresh chains survived the outage: a grant that got 503 left its token usable.
     const after = await post('/auth/sign-in', { email: 'u0@restart.test', password: PASSWORD });
     expect(after.status).toBe(200);
+    expect(ok(await server.gql('{ roles { id } }')).roles).toBeDefined();
   }, 60_000);
 });

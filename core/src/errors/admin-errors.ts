@@ -4,7 +4,7 @@
  * raised before GraphQL runs (the admin key check) in the same shape. The end-user API has its own
  * family, api-errors.ts.
  */
-export type AppErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'FORBIDDEN' | 'UNAUTHENTICATED' | 'SOURCE_UNAVAILABLE';
+export type AppErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'FORBIDDEN' | 'UNAUTHENTICATED' | 'SOURCE_UNAVAILABLE' | 'SERVICE_UNAVAILABLE';
 
 export class AppError extends Error {
   override readonly name = 'AppError';

@@ -22,7 +22,7 @@ export function redirectErrorsTo(res: Response, target: RedirectTarget): void {
   res.locals.errorRedirect = target;
 }
 
-const ADMIN_STATUS: Partial<Record<AppError['code'], number>> = { UNAUTHENTICATED: 401, FORBIDDEN: 403 };
+const ADMIN_STATUS: Partial<Record<AppError['code'], number>> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, SERVICE_UNAVAILABLE: 503 };
 
 /** body-parser's refusals by type: the client's mistakes, never an error log line. */
 const BODY_ERRORS: Record<string, string> = {

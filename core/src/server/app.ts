@@ -6,7 +6,7 @@ import { AdminKeyService } from '../admin-keys/admin-key.service.js';
 import type { Config } from '../config.js';
 import { openDatabase, withStartupLock, type Database } from '../db/database.js';
 import type { GraphQLContext } from '../graphql/context.js';
-import { createFormatError } from '../graphql/errors.js';
+import { createFormatError, unavailableStatus } from '../graphql/errors.js';
 import { queryLimits } from '../graphql/limits.js';
 import { adminSchema } from './graphql-schema.js';
 import { drainable } from './drain.js';
@@ -109,6 +109,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     const apollo = new ApolloServer<GraphQLContext>({
       schema: await adminSchema(),
       formatError: createFormatError(logger, config.env === 'development'),
+      plugins: [unavailableStatus],
       validationRules: queryLimits,
       includeStacktraceInErrorResponses: false,
     });
