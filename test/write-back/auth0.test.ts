@@ -89,6 +89,10 @@ describe('auth0 write-back', () => {
       expect(updated.writeBack.pending).toBe(true);
       await api.delivered(created.id);
       expect(await atAuth0(delivered.externalId)).toMatchObject({ name: 'Ann B', user_metadata: { plan: 'platinum' }, app_metadata: { orgId: 'globex' } });
+      // No tenant: the app_metadata key is removed.
+      await api.update(created.id, { tenantId: null });
+      await api.delivered(created.id);
+      expect((await atAuth0(delivered.externalId))!.app_metadata).toEqual({});
 
       await api.update(created.id, { status: 'DISABLED' });
       await api.delivered(created.id);

@@ -90,6 +90,11 @@ describe('cognito write-back', () => {
       await api.delivered(created.id);
       expect((await atCognito('ann@wb.test'))!.attributes).toMatchObject({ given_name: 'Ann B', 'custom:plan': 'platinum', 'custom:tenantId': 'globex' });
 
+      // No tenant: the tenant attribute is removed.
+      await api.update(created.id, { tenantId: null });
+      await api.delivered(created.id);
+      expect((await atCognito('ann@wb.test'))!.attributes).not.toHaveProperty('custom:tenantId');
+
       await api.update(created.id, { status: 'DISABLED' });
       await api.delivered(created.id);
       expect((await atCognito('ann@wb.test'))!.Enabled).toBe(false);

@@ -44,7 +44,7 @@ beforeAll(async () => {
   } finally {
     delete process.env.FIREBASE_AUTH_EMULATOR_HOST;
   }
-}, 90_000);
+}, 180_000);
 afterAll(async () => {
   if (reader) await deleteApp(reader);
   await gate?.close();
@@ -88,6 +88,11 @@ describe('firebase write-back', () => {
       expect(updated.writeBack.pending).toBe(true);
       await api.delivered(created.id);
       expect(await atFirebase(delivered.externalId)).toMatchObject({ displayName: 'Ann B', customClaims: { plan: 'platinum', tenantId: 'globex' } });
+
+      // No tenant: the claim is removed, the other claims kept.
+      await api.update(created.id, { tenantId: null });
+      await api.delivered(created.id);
+      expect((await atFirebase(delivered.externalId))!.customClaims).toEqual({ plan: 'platinum' });
 
       await api.update(created.id, { status: 'DISABLED' });
       await api.delivered(created.id);

@@ -43,7 +43,9 @@ export function connectFirebase(config: FirebaseConfig, ctx: SourceContext): Ext
     const current = (await admin('getUser', () => auth.getUser(uid))).customClaims ?? {};
     const claims: Record<string, unknown> = { ...current };
     if (changes.claims && typeof changes.claims === 'object') Object.assign(claims, changes.claims);
-    if (field && changes.tenantId !== undefined) claims[field] = changes.tenantId;
+    // No tenant is no claim (a null claim would still be in every ID token).
+    if (field && changes.tenantId === null) delete claims[field];
+    else if (field && changes.tenantId !== undefined) claims[field] = changes.tenantId;
     await admin('setCustomUserClaims', () => auth.setCustomUserClaims(uid, claims));
   }
 
