@@ -5,7 +5,7 @@ import { authorization, CookieBrowser, createAppClient, discover } from '../supp
 import { ok, startTestServer, type TestServer } from '../support/server.js';
 import { codeIn, startSmtp, type Inbox } from '../support/smtp.js';
 
-/** Registration pages of the hosted login (the service of POST /auth/register), without JavaScript. */
+/** Self-service pages of the hosted login (the services of POST /auth/register, /auth/activation/verify, /auth/password/reset/*), without JavaScript. */
 const CALLBACK = 'http://127.0.0.1:9/app/callback';
 let server: TestServer;
 let inbox: Inbox;
@@ -109,5 +109,45 @@ describe('registration on the hosted login', () => {
     } finally {
       ok(await server.gql('mutation($id: ID!) { updateUserPool(id: $id, input: { enabled: true }) { id } }', { id: poolId }));
     }
+  });
+
+  it('resets a forgotten password by mailed code, with the same page for an unknown email, then signs in with the new one', async () => {
+    ok(await server.gql('mutation { createUser(input: { email: "forgot@shop.test", password: "old-password-1" }) { id } }'));
+    const pages: string[] = [];
+    let browser!: CookieBrowser;
+    let request!: Awaited<ReturnType<typeof authorization>>;
+    for (const email of ['nobody@shop.test', 'forgot@shop.test']) {
+      browser = new CookieBrowser();
+      request = await authorization(config, CALLBACK);
+      await browser.go(request.url, CALLBACK);
+      await browser.go(new URL(/href="([^"]*\/reset)"[^>]*>Forgot your password\?</.exec(browser.html)![1]!, server.url), CALLBACK);
+      await browser.submit('/reset', { email });
+      expect(browser.status).toBe(200);
+      pages.push(
+        browser.html
+          .replaceAll(email, 'EMAIL')
+          .replace(/\/interaction\/[^/"]+/g, '/interaction/UID')
+          .replace(/name="csrf" value="[^"]+"/g, ''),
+      );
+    }
+    expect(pages[0]).toBe(pages[1]);
+    const code = codeIn(await inbox.next('forgot@shop.test'));
+    await browser.submit('/reset/finish', { code: '000000', newPassword: 'a brand new passphrase' });
+    expect(browser.status).toBe(400);
+    expect(browser.html).toContain('id="code-error"');
+    await browser.submit('/reset/finish', { code, newPassword: 'password' });
+    expect(browser.status).toBe(400);
+    expect(browser.html).toMatch(/id="new-password-error">[^<]+</);
+    await browser.submit('/reset/finish', { code, newPassword: 'a brand new passphrase' });
+    expect(browser.html).toContain('Password changed');
+    await browser.go(request.url, CALLBACK);
+    expect(await browser.submit('/login', { email: 'forgot@shop.test', password: 'old-password-1' }, CALLBACK)).toBeNull();
+    const landed = await browser.submit('/login', { email: 'forgot@shop.test', password: 'a brand new passphrase' }, CALLBACK);
+    const tokens = await oidc.authorizationCodeGrant(config, landed!, {
+      pkceCodeVerifier: request.verifier,
+      expectedState: request.state,
+      expectedNonce: request.nonce,
+    });
+    expect(tokens.claims()).toMatchObject({ email: 'forgot@shop.test' });
   });
 });

@@ -210,9 +210,27 @@ export interface CodePage {
   error?: string;
   submit: string;
   back: PageLink;
+  /** A new password goes with the code (a password reset); its own error, if any. */
+  newPassword?: { error?: string };
 }
 
-/** A form for a mailed one-time code (activation). */
+/** A page asking only for an email address (to mail a code to). */
+export function emailPage(page: { title: string; lead: string; action: string; csrfToken: string; submit: string; back: PageLink }): string {
+  return layout(
+    page.title,
+    `<h1>${escapeHtml(page.title)}</h1>
+<p class="lead">${escapeHtml(page.lead)}</p>
+<form method="post" action="${escapeHtml(page.action)}" novalidate>
+<input type="hidden" name="csrf" value="${escapeHtml(page.csrfToken)}">
+<label for="email">Email</label>
+<input id="email" name="email" type="email" autocomplete="username" required maxlength="254" autofocus>
+<button type="submit">${escapeHtml(page.submit)}</button>
+</form>
+<nav class="links"><a href="${escapeHtml(page.back.href)}">${escapeHtml(page.back.text)}</a></nav>`,
+  );
+}
+
+/** A form for a mailed one-time code (activation, password reset). */
 export function codePage(page: CodePage): string {
   const error = page.error ? `<p class="error" role="alert" id="code-error">${escapeHtml(page.error)}</p>` : '';
   return layout(
@@ -225,6 +243,17 @@ ${error}
 <input type="hidden" name="email" value="${escapeHtml(page.email)}">
 <label for="code">Code</label>
 <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" required maxlength="32"${page.error ? ' aria-describedby="code-error" aria-invalid="true"' : ''} autofocus>
+${
+  page.newPassword
+    ? fieldHtml(
+        'new-password',
+        'New password',
+        `<input id="new-password" name="newPassword" type="password" autocomplete="new-password" required maxlength="1024"${describedBy('new-password', page.newPassword.error, 'At least 8 characters; a long phrase is best.')}>`,
+        page.newPassword.error,
+        'At least 8 characters; a long phrase is best.',
+      )
+    : ''
+}
 <button type="submit">${escapeHtml(page.submit)}</button>
 </form>
 <nav class="links"><a href="${escapeHtml(page.back.href)}">${escapeHtml(page.back.text)}</a></nav>`,

@@ -5,10 +5,22 @@ import { findClientRecord } from '../app-clients/app-client.repository.js';
 import type { Orm } from '../db/orm.js';
 import { ApiError, InvalidCode } from '../errors/index.js';
 import { startFederationFlow, type FederationDeps } from '../federation/routes.js';
-import { codePage, loginPage, messagePage, noticePage, PAGE_HEADERS, registerPage, STYLESHEET_PATH, stylesheet, type PageLink } from '../hosted-login/pages.js';
+import {
+  codePage,
+  emailPage,
+  loginPage,
+  messagePage,
+  noticePage,
+  PAGE_HEADERS,
+  registerPage,
+  STYLESHEET_PATH,
+  stylesheet,
+  type PageLink,
+} from '../hosted-login/pages.js';
 import { payloadFields, payloadFromForm } from '../hosted-login/payload-fields.js';
 import { nativeConfigOf } from '../pools/native-config.js';
 import { verifyActivation } from '../self-service/activation.js';
+import { finishPasswordReset, startPasswordReset } from '../self-service/password-reset.js';
 import { register } from '../self-service/registration.js';
 import { UserPool } from '../pools/pool.entity.js';
 import type { SecretBox } from '../secrets/secret-box.js';
@@ -106,7 +118,7 @@ export function openIdRouter(orm: Orm, deps: OpenIdRouteDeps): express.Router {
         email,
         error,
         federation: pools.filter((pool) => pool.type === 'IDP_FEDERATION').map((pool) => ({ action: `${base}/federation/${pool.id}`, name: pool.name })),
-        links: [...registration, ...(deps.selfServiceLinks?.(found.uid) ?? [])],
+        links: [...registration, { href: `${base}/reset`, text: 'Forgot your password?' }, ...(deps.selfServiceLinks?.(found.uid) ?? [])],
       }),
     );
   }
@@ -214,6 +226,7 @@ export function openIdRouter(orm: Orm, deps: OpenIdRouteDeps): express.Router {
   // Registration in a NATIVE pool that takes it (the service of POST /auth/register), then activation by
   // mailed code (that of /auth/activation/verify); the user then signs in on the login page as usual.
   const registrationDeps = { box: deps.box, logger: deps.signIn.logger, prehooks: deps.signIn.prehooks };
+  const credentialDeps = { ...deps.signIn, box: deps.box };
   async function openPool(poolId: string) {
     const pool = POOL_ID.test(poolId) ? await orm.em.fork().findOne(UserPool, { id: poolId, type: 'NATIVE', enabled: true }) : null;
     return pool && nativeConfigOf(pool).publicRegistration ? pool : null;
@@ -307,6 +320,68 @@ export function openIdRouter(orm: Orm, deps: OpenIdRouteDeps): express.Router {
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       sendPage(res, error.status, activationPage(found.uid, email, MESSAGES[error.code]?.text ?? 'That code is wrong or expired.'));
+    }
+  });
+
+  // Password reset by mailed code (the services of /auth/password/reset/start and /finish). The code is
+  // mailed after the page is answered, as the JSON route does: neither the page nor its timing tells
+  // whether the email has an account.
+  const resetCodePage = (uid: string, email: string, errors: { code?: string; password?: string } = {}) =>
+    codePage({
+      title: 'Check your email',
+      lead: `If ${email} has an account whose password is kept here, a code is on its way there. Enter it with a new password.`,
+      action: `/interaction/${uid}/reset/finish`,
+      csrfToken: csrfToken(uid),
+      email,
+      error: errors.code,
+      submit: 'Change password',
+      back: backToSignIn(uid),
+      newPassword: { error: errors.password },
+    });
+
+  router.get('/interaction/:uid/reset', async (req, res) => {
+    const found = await interaction(req, res);
+    if (!found) return;
+    sendPage(
+      res,
+      200,
+      emailPage({
+        title: 'Reset your password',
+        lead: 'Enter your email: we will mail you a code to choose a new password.',
+        action: `/interaction/${found.uid}/reset`,
+        csrfToken: csrfToken(found.uid),
+        submit: 'Send a code',
+        back: backToSignIn(found.uid),
+      }),
+    );
+  });
+
+  router.post('/interaction/:uid/reset', form, async (req, res) => {
+    const found = await interaction(req, res);
+    if (!found || !csrfOk(req, res, found.uid, field(req.body, 'csrf'))) return;
+    const email = field(req.body, 'email').trim().slice(0, 254);
+    if (!EMAIL.test(email)) return res.redirect(303, `/interaction/${found.uid}/reset`);
+    sendPage(res, 200, resetCodePage(found.uid, email));
+    await startPasswordReset(orm.em.fork(), credentialDeps, { email, ip: req.ip ?? req.socket.remoteAddress ?? 'unknown' }).catch((error: unknown) =>
+      deps.signIn.logger.error({ err: error }, 'password reset code not sent'),
+    );
+  });
+
+  router.post('/interaction/:uid/reset/finish', form, async (req, res) => {
+    const found = await interaction(req, res);
+    if (!found || !csrfOk(req, res, found.uid, field(req.body, 'csrf'))) return;
+    const email = field(req.body, 'email').trim().slice(0, 254);
+    const code = field(req.body, 'code').trim().slice(0, 32);
+    const newPassword = field(req.body, 'newPassword').slice(0, 1024);
+    if (!newPassword) return sendPage(res, 400, resetCodePage(found.uid, email, { password: 'Choose a new password.' }));
+    try {
+      if (!email || !code) throw new InvalidCode();
+      await finishPasswordReset(orm.em.fork(), credentialDeps, { email, code, newPassword, ip: req.ip ?? req.socket.remoteAddress ?? 'unknown' });
+      sendPage(res, 200, noticePage('Password changed', 'Sign in with your new password.', backToSignIn(found.uid)));
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      if (error.code === 'weak_password') return sendPage(res, 400, resetCodePage(found.uid, email, { password: error.message.replace(/^[a-zA-Z]+: /, '') }));
+      sendPage(res, error.status, resetCodePage(found.uid, email, { code: MESSAGES[error.code]?.text ?? 'That code is wrong or expired.' }));
     }
   });
 
