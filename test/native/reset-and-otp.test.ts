@@ -5,6 +5,7 @@ import { createNativePool, postJson } from '../support/native.js';
 import { ok, startTestServer, type TestServer } from '../support/server.js';
 import { createPool, refresh, signIn, verifyToken } from '../support/sign-in.js';
 import { codeIn, startSmtp, type Inbox } from '../support/smtp.js';
+import { createPrehook } from '../prehooks/support.js';
 
 let server: TestServer;
 let inbox: Inbox;
@@ -186,6 +187,30 @@ describe('one-time-code sign-in', () => {
     expect(await capability('caps-closed@native.test')).toBe(false);
     expect(await capability('caps-local@here.test')).toBe(false);
     expect(await capability('outside@dir.test')).toBe(false);
+  });
+
+  it('runs the sign-in’s prehooks: beforeSignIn may deny before the code is looked at, beforeTokenIssue adds claims', async () => {
+    await nativeUser('hooked@native.test', 'granite-meadow-52');
+    const deny = await createPrehook(server, {
+      event: 'beforeSignIn',
+      code: 'export default async (e) => { if (e.email === "hooked@native.test" && e.user?.pool) return { deny: "codes are paused for you" }; }',
+    });
+    const claims = await createPrehook(server, { event: 'beforeTokenIssue', code: 'export default async () => ({ claims: { via_hook: true } })' });
+    try {
+      await start('/auth/otp/start', 'hooked@native.test');
+      const code = codeIn(await inbox.next('hooked@native.test'));
+      expect(await verifyOtp('hooked@native.test', code)).toEqual({
+        status: 403,
+        body: { error: 'access_denied', error_description: 'codes are paused for you' },
+      });
+      ok(await server.gql('mutation($id: ID!) { deletePrehook(id: $id) }', { id: deny }));
+      // The denial came before the code was checked: it still works.
+      const signedIn = await verifyOtp('hooked@native.test', code);
+      expect(signedIn.status).toBe(200);
+      expect(await verifyToken(server, signedIn.body.access_token)).toMatchObject({ amr: ['otp'], via_hook: true });
+    } finally {
+      for (const id of [deny, claims]) await server.gql('mutation($id: ID!) { deletePrehook(id: $id) }', { id });
+    }
   });
 
   it('refuses a code after five wrong guesses, and an expired one', async () => {
