@@ -10,9 +10,11 @@
 //
 // Env: BENCH_DATABASE_URL / DATABASE_URL (a server that may create databases; default postgres://postgres@127.0.0.1:5432/postgres),
 // BENCH_SECONDS (5 per run), BENCH_WARMUP_SECONDS (1 per scenario), BENCH_CONCURRENCIES (1,2,4,8,16), BENCH_USERS (64 per scenario),
-// BENCH_SCENARIOS (words matching scenario names, e.g. `refresh`; all by default).
+// BENCH_SCENARIOS (words matching scenario names, e.g. `refresh`; all by default), BENCH_PROFILE (a directory: a V8 CPU
+// profile of the server per run, `<scenario>-c<c>.cpuprofile`; summarise one with `pnpm bench profile-summary <file>`).
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { hashPassword, verifyArgon2 } from '@tributary/core';
 import { directorySource } from '../test/fixtures/directory-source.js';
@@ -20,7 +22,7 @@ import { connectClient, createDatabase } from '../test/support/databases.js';
 import { gql, machineLine } from './support/app.js';
 import { runLoad, type LoadResult, type LoadSpec } from './support/load.js';
 import { startPeerProcess, type PeerProcess } from './support/peers.js';
-import { cpuMs, rssMb, threadsNamed } from './support/proc.js';
+import { cpuMs, cpuMsByThread, rssMb, threadsNamed } from './support/proc.js';
 import { jsonPoster, startServerProcess, type ServerProcess } from './support/server.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -28,6 +30,7 @@ const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 1);
 const CONCURRENCIES = (process.env.BENCH_CONCURRENCIES ?? '1,2,4,8,16').split(',').map(Number);
 const USERS = Number(process.env.BENCH_USERS ?? 64);
 const ONLY = process.env.BENCH_SCENARIOS?.split(',').filter(Boolean);
+const PROFILE_DIR = process.env.BENCH_PROFILE;
 const CORES = availableParallelism();
 const PASSWORD = 'Bench-passw0rd!';
 const TARGETS = { localRatioAt8: 0.8, refreshPerVcpu: 500, idleRssMb: 250, loadRssMb: 400 };
@@ -78,6 +81,8 @@ interface Row {
   postgres: number | null;
   peer: number | null;
   peakRss: number;
+  /** The server's CPU per request by thread name (main: JavaScript; libuv-worker: hashes; V8 helpers: GC, compiler). */
+  threads: Map<string, number>;
 }
 
 async function main(): Promise<void> {
@@ -161,17 +166,24 @@ async function main(): Promise<void> {
     ];
     const scenarios = all.filter((scenario) => !ONLY || ONLY.some((word) => scenario.name.includes(word)));
 
-    const run = async (scenario: (typeof scenarios)[number], c: number, seconds: number): Promise<Row> => {
+    const run = async (scenario: (typeof scenarios)[number], c: number, seconds: number, profile = false): Promise<Row> => {
       const spec = { url, connections: c, seconds, ...(await scenario.spec(c)) } as LoadSpec;
       const pidsBefore = await backends();
-      let start = { server: 0, peer: 0, postgres: new Map<number, number>() };
+      const profiling = profile && PROFILE_DIR ? await server!.profile() : undefined;
+      let start = { server: 0, peer: 0, postgres: new Map<number, number>(), threads: new Map<string, number>() };
       let peakRss = 0;
       const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb(server!.pid))), 200);
       try {
         const load = await runLoad(spec, () => {
-          start = { server: cpuMs(server!.pid), peer: cpuMs(peers!.pid), postgres: new Map(pidsBefore.map((pid) => [pid, cpuMs(pid)])) };
+          start = {
+            server: cpuMs(server!.pid),
+            peer: cpuMs(peers!.pid),
+            postgres: new Map(pidsBefore.map((pid) => [pid, cpuMs(pid)])),
+            threads: cpuMsByThread(server!.pid),
+          };
         });
         const serverCpu = cpuMs(server!.pid) - start.server;
+        const threadsAfter = cpuMsByThread(server!.pid);
         const peerCpu = cpuMs(peers!.pid) - start.peer;
         // A backend that started during the run counts whole; one that ended during it is lost (rare: the pool keeps them).
         const pidsAfter = await backends();
@@ -179,6 +191,7 @@ async function main(): Promise<void> {
         const postgresCpu = pidsAfter.reduce((sum, pid) => sum + cpuMs(pid) - (start.postgres.get(pid) ?? 0), 0);
         const answers = Math.max(1, load.ok + load.non2xx);
         peakRss = Math.max(peakRss, rssMb(server!.pid));
+        await profiling?.stop(join(PROFILE_DIR!, `${scenario.name.replaceAll(' ', '-')}-c${c}.cpuprofile`));
         return {
           scenario: scenario.name,
           c,
@@ -187,6 +200,7 @@ async function main(): Promise<void> {
           postgres: visible ? postgresCpu / answers : null,
           peer: scenario.peer ? peerCpu / answers : null,
           peakRss,
+          threads: new Map([...threadsAfter].map(([name, ms]) => [name, (ms - (start.threads.get(name) ?? 0)) / answers])),
         };
       } finally {
         clearInterval(sampler);
@@ -197,7 +211,7 @@ async function main(): Promise<void> {
     for (const scenario of scenarios) {
       await run(scenario, 4, WARMUP_SECONDS);
       for (const c of CONCURRENCIES) {
-        const row = await run(scenario, c, SECONDS);
+        const row = await run(scenario, c, SECONDS, true);
         rows.push(row);
         console.log(`  ${scenario.name} c=${c}: ${(row.load.ok / row.load.seconds).toFixed(1)}/s`);
       }
@@ -239,6 +253,12 @@ async function main(): Promise<void> {
     const widths = table[0]!.map((_, i) => Math.max(...table.map((cells) => cells[i]!.length)));
     console.log(`\n${SECONDS} s per run, keep-alive, after a ${WARMUP_SECONDS} s warm-up per scenario; CPU per answered request, from /proc`);
     for (const cells of table) console.log(cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  '));
+
+    console.log('\nserver CPU per request by thread, ms (main: JavaScript and I/O; libuv-worker: hashes; V8 helpers: GC, compiler)');
+    for (const r of rows) {
+      const threads = [...r.threads].filter(([, ms]) => ms >= 0.005).sort((a, b) => b[1] - a[1]);
+      console.log(`  ${r.scenario} c=${r.c}: ${threads.map(([name, ms]) => `${name} ${ms.toFixed(2)}`).join(', ')}`);
+    }
 
     const rate = (scenario: string, c: number) => {
       const row = rows.find((r) => r.scenario === scenario && r.c === c);

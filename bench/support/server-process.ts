@@ -1,6 +1,8 @@
 // The child side of startServerProcess (server.ts): the app in a process of its own, as production runs
 // it, so a benchmark's load generator is not counted in the server's event loop. Speaks over IPC.
 import { subscribe } from 'node:diagnostics_channel';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import type { PoolSource } from '../../plugins/kit/src/index.js';
 import { signInTimings, type SignInTiming } from '@tributary/core';
 import { startBenchApp } from './app.js';
@@ -19,8 +21,28 @@ const { app, adminKey } = await startBenchApp(databaseUrl, { sources });
 let timings: SignInTiming[] = [];
 subscribe(signInTimings.name, (message) => timings.push(message as SignInTiming));
 
-process.on('message', (message: { type: string }) => {
-  if (message.type === 'timings') {
+// A CPU profile of the server alone over a window the benchmark chooses (BENCH_PROFILE): startup and seeding left out.
+let profiler: Session | undefined;
+async function profile(message: { type: string; file?: string }): Promise<void> {
+  if (message.type === 'profile-start') {
+    profiler = new Session();
+    profiler.connect();
+    await profiler.post('Profiler.setSamplingInterval', { interval: 200 });
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+  } else if (profiler) {
+    const { profile } = await profiler.post('Profiler.stop');
+    writeFileSync(message.file!, JSON.stringify(profile));
+    profiler.disconnect();
+    profiler = undefined;
+  }
+  send({ type: 'profiled' });
+}
+
+process.on('message', (message: { type: string; file?: string }) => {
+  if (message.type === 'profile-start' || message.type === 'profile-stop') {
+    void profile(message);
+  } else if (message.type === 'timings') {
     send({ type: 'timings', timings });
     timings = [];
   } else if (message.type === 'memory') {

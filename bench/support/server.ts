@@ -11,6 +11,8 @@ export interface ServerProcess {
   signInTimings(): Promise<SignInTiming[]>;
   /** The server's process.memoryUsage(): what of its resident memory is JavaScript heap, what native. */
   memory(): Promise<NodeJS.MemoryUsage>;
+  /** Starts a V8 CPU profile of the server; `stop` writes it (a .cpuprofile for DevTools or bench/profile-summary.ts) to `file`. */
+  profile(): Promise<{ stop(file: string): Promise<void> }>;
   close(): Promise<void>;
 }
 
@@ -35,6 +37,18 @@ export async function startServerProcess(databaseUrl: string, sources: string[] 
       const reply = next<{ memory: NodeJS.MemoryUsage }>('memory');
       child.send({ type: 'memory' });
       return (await reply).memory;
+    },
+    async profile() {
+      const started = next('profiled');
+      child.send({ type: 'profile-start' });
+      await started;
+      return {
+        async stop(file: string) {
+          const stopped = next('profiled');
+          child.send({ type: 'profile-stop', file });
+          await stopped;
+        },
+      };
     },
     async close() {
       const exited = new Promise((resolve) => child.once('exit', resolve));

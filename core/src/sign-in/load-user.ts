@@ -1,7 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { jsonColumn } from '../db/sql.js';
 import { query } from '../db/statements.js';
-import type { User } from '../users/user.entity.js';
-import { besideUserByEmail, mapSignInUser, findUserForSignIn } from '../users/user.repository.js';
+import type { User, UserStatus } from '../users/user.entity.js';
+import { besideUserByEmail, mapSignInUser, findUserForSignIn, type TokenUser } from '../users/user.repository.js';
 import { reserveStatement, type Reservation } from './throttle.js';
 
 type Row = Record<string, unknown> & { throttle_wait: number | null; account_counted: boolean; id: string | null; pool_id: string | null; role_rows: unknown };
@@ -13,6 +14,11 @@ export interface SignInState {
   reservation: Reservation;
   /** The stored hash of a local user (null: a local user without a password; undefined: not a local user). */
   localPasswordHash: string | null | undefined;
+  /**
+   * A local user (no pool) as plain data: what their tokens say. Without prehooks to show the user to,
+   * the sign-in needs no more, and skips building the entity (a fifth of its JavaScript beyond the hash).
+   */
+  localUser?: TokenUser;
   /** The user as a managed entity, built on demand: the sign-in overlaps that work with the password check. */
   user(): Promise<User | null>;
 }
@@ -35,5 +41,22 @@ export async function loadSignInState(em: EntityManager, email: string, ip: stri
   }
   const { throttle_wait: _wait, account_counted: _counted, role_rows: roleRows, ...userRow } = row;
   const user = async () => mapSignInUser(em, userRow, roleRows);
-  return { ...limits, localPasswordHash: (row.password_hash as string | null) ?? null, user };
+  return { ...limits, localPasswordHash: (row.password_hash as string | null) ?? null, localUser: localUserOf(row), user };
+}
+
+function localUserOf(row: Row): TokenUser {
+  return {
+    id: row.id!,
+    email: row.email as string,
+    status: row.status as UserStatus,
+    tenantId: (row.tenant_id as string | null) ?? null,
+    roles: jsonColumn<{ key: string }[]>(row.role_rows)
+      .map((role) => role.key)
+      .sort(),
+    profile: jsonColumn(row.profile),
+    metadata: jsonColumn(row.metadata),
+    migratedFrom: (row.migrated_from_id as string | null) ?? null,
+    pool: null,
+    reloadClaimsOnRefresh: true,
+  };
 }

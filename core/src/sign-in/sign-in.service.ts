@@ -9,9 +9,10 @@ import type { PoolConnector } from '../pools/pool-connector.js';
 import type { UserPool } from '../pools/pool.entity.js';
 import { externalPoolsInSignInOrder } from '../pools/pool.repository.js';
 import type { UserSnapshot } from '../prehooks/events.js';
+import type { PrehookEvent } from '../prehooks/prehook.entity.js';
 import type { PrehookRunner } from '../prehooks/runner.js';
 import { SignInPrehooks } from '../prehooks/sign-in-hooks.js';
-import { subjectOf, type TokenService, type TokenSet, type TokenSubject } from '../tokens/token.service.js';
+import { subjectOf, tokenSubjectOf, type TokenService, type TokenSet, type TokenSubject } from '../tokens/token.service.js';
 import { signsInHere, type User } from '../users/user.entity.js';
 import { lastSignInStatement, setPasswordHash } from '../users/user.repository.js';
 import { normaliseEmail } from '../users/user.service.js';
@@ -63,7 +64,8 @@ export interface SignInDeps {
 }
 
 interface Verified {
-  user: User;
+  /** Null when a local user signed in as plain data (no prehook to show an entity to). */
+  user: User | null;
   /** The `pool` claim: the pool whose source checked the password, or `local`. */
   via: string;
   details: Record<string, unknown>;
@@ -101,10 +103,10 @@ export class SignInService {
   }
 
   /**
-   * The same pipeline, answering who signed in instead of Tributary's own tokens: for the hosted login
-   * of the OpenID Provider (openid-provider/), which issues the app's tokens itself.
+   * The same pipeline (by password or by another factor), answering who signed in instead of Tributary's
+   * own tokens: for the hosted login of the OpenID Provider (openid-provider/), which issues the app's tokens itself.
    */
-  async authenticate(request: SignInRequest): Promise<TokenSubject> {
+  async authenticate(request: SignInRequest | FactorSignInRequest): Promise<TokenSubject> {
     return this.run(request, async (subject, writes) => {
       await executeTogether(this.em, writes);
       return subject;
@@ -146,22 +148,30 @@ export class SignInService {
     }
     const hooks = new SignInPrehooks(this.deps.prehooks, this.em, request.ip);
     let verified: Verified;
-    let claims: Record<string, unknown> | undefined;
+    let subject: TokenSubject;
     try {
       // A local user's password check starts here, on the thread pool, and building the user and the
       // beforeSignIn prehooks overlap it (the main thread would otherwise idle through the hash). A
       // prehook's denial still wins: the check's outcome is then never looked at.
       const check = state.localPasswordHash && 'password' in request ? this.hashing(verifyPassword(state.localPasswordHash, request.password)) : undefined;
       check?.catch(() => undefined); // awaited in local(); a denial before that must not leave it unhandled
-      const user = await state.user();
-      await hooks.beforeSignIn(email, user);
-      if ('factor' in request) verified = await this.byFactor(user, request.factor);
-      else if (user && signsInHere(user)) verified = await this.local(user, request.password, check);
-      else if (user) verified = await this.external(user, user.pool!, email, request.password);
-      else verified = await this.firstSignIn(email, request.password, hooks);
-      if (verified.migrated) await hooks.userMigrated(verified.user, verified.pool!);
-      await hooks.afterAuthentication(verified.user, verified.pool, verified.firstSignIn === true);
-      claims = await hooks.beforeTokenIssue(verified.user, verified.pool);
+      if (state.localUser && 'password' in request && !(await this.prehooksFor(LOCAL_USER_EVENTS))) {
+        // No prehook to show the user to: the row's plain data is all the tokens need, and no entity is built.
+        verified = { user: null, via: 'local', pool: null, details: await this.checkLocal(state.localUser, request.password, check) };
+        subject = tokenSubjectOf(state.localUser, 'local', ['pwd']);
+      } else {
+        const user = await state.user();
+        await hooks.beforeSignIn(email, user);
+        if ('factor' in request) verified = await this.byFactor(user, request.factor);
+        else if (user && signsInHere(user)) verified = await this.local(user, request.password, check);
+        else if (user) verified = await this.external(user, user.pool!, email, request.password);
+        else verified = await this.firstSignIn(email, request.password, hooks);
+        const signedIn = verified.user!;
+        if (verified.migrated) await hooks.userMigrated(signedIn, verified.pool!);
+        await hooks.afterAuthentication(signedIn, verified.pool, verified.firstSignIn === true);
+        const claims = await hooks.beforeTokenIssue(signedIn, verified.pool);
+        subject = { ...subjectOf(signedIn, verified.via, 'factor' in request ? [request.factor.amr] : ['pwd']), claims };
+      }
     } catch (error) {
       const code = error instanceof ApiError ? error.code : 'error';
       const event = this.event(email, null, code, started, { ip: request.ip, ...(error instanceof ApiError ? error.details : {}) });
@@ -177,19 +187,31 @@ export class SignInService {
     }
     const { via } = verified;
     this.decidedBy = via;
-    const signedIn = verified.user;
-    return finish({ ...subjectOf(signedIn, via, 'factor' in request ? [request.factor.amr] : ['pwd']), claims }, [
-      lastSignInStatement(signedIn.id),
-      AuditLog.statement(this.event(email, signedIn.id, 'ok', started, { ip: request.ip, pool: via, ...verified.details })),
+    return finish(subject, [
+      lastSignInStatement(subject.userId),
+      AuditLog.statement(this.event(email, subject.userId, 'ok', started, { ip: request.ip, pool: via, ...verified.details })),
       ...successStatements(reservation),
     ]);
   }
 
+  /** Whether an enabled prehook listens to one of `events` (the runner's cache: no query on most sign-ins). */
+  private async prehooksFor(events: readonly PrehookEvent[]): Promise<boolean> {
+    const runner = this.deps.prehooks;
+    if (!runner) return false;
+    for (const event of events) if ((await runner.cache.forEvent(event)).length > 0) return true;
+    return false;
+  }
+
   /** Rule 1: a local user (native or migrated); no source is called. `check`: the password check, already started. */
   private async local(user: User, password: string, check: Promise<Verification> | undefined): Promise<Verified> {
-    this.decidedBy = 'local';
     // A NATIVE pool's user is loaded with their pool (load-user.ts), so their check starts here.
     check ??= user.pool && user.passwordHash ? this.hashing(verifyPassword(user.passwordHash, password)) : undefined;
+    return { user, via: 'local', pool: null, details: await this.checkLocal(user, password, check) };
+  }
+
+  /** The local password check of an account, entity or plain data; answers the audit details. */
+  private async checkLocal(user: Pick<User, 'id' | 'status'>, password: string, check: Promise<Verification> | undefined): Promise<Record<string, unknown>> {
+    this.decidedBy = 'local';
     if (!check) {
       await this.hashing(burnDummyVerification(password));
       throw new InvalidCredentials();
@@ -200,7 +222,7 @@ export class SignInService {
     if (needsRehash) {
       await setPasswordHash(this.em, user.id, await this.hashing(hashPassword(password)));
     }
-    return { user, via: 'local', pool: null, details: needsRehash ? { rehashed: true } : {} };
+    return needsRehash ? { rehashed: true } : {};
   }
 
   /** Another factor than the password, for a user whose credentials live here: the factor decides, no source is called. */
@@ -308,7 +330,10 @@ export class SignInService {
   }
 }
 
-function assertActive(user: User): void {
+/** The prehook events a local user's sign-in meets: with none enabled, the user is never built as an entity. */
+const LOCAL_USER_EVENTS: readonly PrehookEvent[] = ['beforeSignIn', 'afterAuthentication', 'beforeTokenIssue'];
+
+function assertActive(user: Pick<User, 'status'>): void {
   if (user.status === 'DISABLED') throw new AccessDenied('the account is disabled');
   if (user.status === 'PENDING_ACTIVATION') throw new AccessDenied('the account is not activated yet');
 }
