@@ -109,7 +109,8 @@ export class UserService {
       roles: roles.map((role) => role.key),
       profile: input.profile ?? {},
       metadata: input.metadata ?? {},
-      pool: null,
+      // A NATIVE pool's user is the pool's from the start (a pool that writes back gets its user once the source has it).
+      pool: native?.id ?? null,
       migratedFrom: null,
     });
     // A tenant a prehook chose is created when unknown, as for a first sign-in.
