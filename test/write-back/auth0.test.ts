@@ -163,6 +163,29 @@ describe('auth0 write-back', () => {
     },
   );
 
+  it(
+    'a user deleted here while its refused create is held: discardWriteBack drops the create and the delete, and answers null',
+    { timeout: 60_000 },
+    async () => {
+      fake.store.addUser({ email: 'held@wb.test', password: 'their-own-password', name: 'Held' });
+      const created = await api.create(poolId, 'held@wb.test', { profile: { name: 'Never there' } });
+      await api.refused(created.id, /^REJECTED/);
+      await api.remove(created.id);
+      expect(await server.sql(`select action from write_back_outbox where user_id = ? order by seq`, [created.id])).toEqual([
+        { action: 'CREATE' },
+        { action: 'DELETE' },
+      ]);
+      const answer = await server.gql(`mutation ($userId: ID!) { discardWriteBack(userId: $userId) { id } }`, { userId: created.id });
+      expect(answer.errors).toBeUndefined();
+      expect(answer.data).toEqual({ discardWriteBack: null });
+      expect(await server.sql(`select action from write_back_outbox where user_id = ?`, [created.id])).toEqual([]);
+      expect(await withEmail('held@wb.test')).toHaveLength(1);
+      // Nothing left: the user is unknown now.
+      const again = await server.gql(`mutation ($userId: ID!) { retryWriteBack(userId: $userId) { id } }`, { userId: created.id });
+      expect(again.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    },
+  );
+
   it('survives Auth0 going away: changes wait (pending, the error shown, not held), then arrive once each when it is back', { timeout: 150_000 }, async () => {
     const created = await api.create(poolId, 'outage@wb.test', { profile: { name: 'Before' } });
     const { externalId } = await api.delivered(created.id);

@@ -163,9 +163,13 @@ describe('cognito write-back', () => {
       const created = await api.create(poolId, 'taken@wb.test', { profile: { given_name: 'Mine' } });
       await api.refused(created.id, /^REJECTED: a Cognito user with this email already exists/);
       await api.update(created.id, { profile: { given_name: 'Mine, edited' } });
-      // Not retried by itself: the minute tick leaves it, and the edit waits behind it.
+      // Not retried by itself: the minute tick leaves it (no further attempt), and the edit waits behind it.
+      const attempts = async () =>
+        (await server.sql<any>(`select attempts from write_back_outbox where user_id = ? and action = 'CREATE'`, [created.id]))[0].attempts;
+      const before = await attempts();
       await api.tick();
-      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      await new Promise((resolve) => setTimeout(resolve, 4_000));
+      expect(await attempts()).toBe(before);
       expect((await api.user(created.id)).writeBack).toMatchObject({ pending: true, blocked: true });
       expect(await server.sql(`select action from write_back_outbox where user_id = ? and delivered_at is null order by seq`, [created.id])).toEqual([
         { action: 'CREATE' },
