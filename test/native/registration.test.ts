@@ -169,6 +169,26 @@ describe('self-registration in a native pool', () => {
     expect(median(taken)).toBeGreaterThan(median(created) * 0.3);
   });
 
+  it('concurrent registrations of one new email make one user, and all get the same answer', async () => {
+    const poolId = await createNativePool(server, { publicRegistration: true });
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => register({ pool_id: poolId, email: 'race.reg@example.com', password: 'a quiet walk in the park' })),
+    );
+    expect(new Set(answers.map((answer) => JSON.stringify(answer)))).toEqual(
+      new Set([JSON.stringify({ status: 201, body: { status: 'PENDING_ACTIVATION' } })]),
+    );
+    expect(await server.sql("select id from users where email = 'race.reg@example.com'")).toHaveLength(1);
+    // AUTO_CREATE (the default): one tenant, the winner's; the losers' rolled back with their insert.
+    expect(await server.sql("select id from tenants where name = 'race.reg@example.com''s tenant'")).toHaveLength(1);
+    expect((await auditOf('register', 'race.reg@example.com')).map((event) => event.outcome).sort()).toEqual([
+      'email_taken',
+      'email_taken',
+      'email_taken',
+      'email_taken',
+      'ok',
+    ]);
+  });
+
   it('runs the beforeUserCreate prehooks on registration', async () => {
     const poolId = await createNativePool(server, { publicRegistration: true, activationRequired: false });
     const code = `export default async (e) =>
