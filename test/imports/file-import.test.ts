@@ -7,13 +7,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import bcrypt from 'bcryptjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { firebaseScrypt } from '@tributary/core';
 import { configSource } from '../fixtures/test-sources.js';
 import { ok, startTestServer, type TestServer } from '../support/server.js';
 import { signIn } from '../support/sign-in.js';
 
 const run = promisify(execFile);
+// Each CLI run starts a Node process with tsx: seconds each on a loaded machine, and some tests run several.
+vi.setConfig({ testTimeout: 180_000 });
 const dir = mkdtempSync(join(tmpdir(), 'tributary-import-'));
 let server: TestServer;
 let poolId: string;
@@ -292,12 +294,12 @@ describe('a file import is a FILE_IMPORT pool job', () => {
     expect(jobs.find((job) => job.dryRun)).toMatchObject({ status: 'SUCCEEDED', progress: { created: 2 } });
 
     const { userPool } = ok(await server.gql(`query ($id: ID!) { userPool(id: $id) { stats { imported lastImportAt } } }`, { id: poolId }));
-    const [{ n }] = await server.sql<{ n: number }>(
+    const [count] = await server.sql<{ n: number }>(
       'select count(*)::int as n from users where (pool_id = ? or migrated_from_id = ?) and imported_at is not null',
       [poolId, poolId],
     );
-    expect(n).toBe(8); // auth0 4, firebase 2, csv 2
-    expect(userPool.stats.imported).toBe(n);
+    expect(count!.n).toBe(8); // auth0 4, firebase 2, csv 2
+    expect(userPool.stats.imported).toBe(8);
     expect(new Date(userPool.stats.lastImportAt).getTime()).toBe(
       Math.max(...jobs.filter((job) => job.status === 'SUCCEEDED' && !job.dryRun).map((job) => new Date(job.finishedAt).getTime())),
     );

@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { PoolClient } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { nativePool } from '../db/transaction.js';
 import { newId } from '../ids.js';
 import { QUEUES } from '../jobs/job-queue.js';
@@ -21,7 +21,8 @@ import {
 import { verifyPassword } from '../passwords/verifier.js';
 import type { UserPool } from '../pools/pool.entity.js';
 import { findPool } from '../pools/pool.repository.js';
-import { clearStaging, mergeStaged, stageUsers, type IncomingUser, type MergeOutcome } from '../users/user-merge.repository.js';
+import { clearStaging, mergeStaged, openStaging, type IncomingUser, type MergeOutcome } from '../users/user-merge.repository.js';
+import type { Queryable } from '../users/user.repository.js';
 import { normaliseEmail } from '../users/user.service.js';
 import { readAuth0File } from './auth0-file.js';
 import { readCsvFile } from './csv-file.js';
@@ -91,7 +92,7 @@ export async function importFile(em: EntityManager, options: FileImportOptions, 
   const heartbeat = setInterval(() => void touchPoolJob(db, job.id, job.attempt).catch(() => undefined), FILE_IMPORT_HEARTBEAT_MS);
   const client = await db.connect();
   try {
-    const result = await run(client, pool, job, options, progress);
+    const result = await run(db, client, pool, job, options, progress);
     if (!(await settlePoolJob(db, job.id, job.attempt, 'SUCCEEDED', null))) throw new Cancelled('the import was cancelled at its end');
     return result;
   } catch (error) {
@@ -105,7 +106,7 @@ export async function importFile(em: EntityManager, options: FileImportOptions, 
   }
 }
 
-async function run(client: PoolClient, pool: UserPool, job: PoolJobView, options: FileImportOptions, progress: Progress): Promise<FileImportResult> {
+async function run(db: Pool, client: PoolClient, pool: UserPool, job: PoolJobView, options: FileImportOptions, progress: Progress): Promise<FileImportResult> {
   const batchSize = options.batchSize ?? IMPORT_BATCH_SIZE;
   const tenantField = typeof pool.config.tenantIdFieldName === 'string' ? pool.config.tenantIdFieldName : undefined;
   const counters: PoolJobProgress = { ...EMPTY_PROGRESS };
@@ -114,33 +115,38 @@ async function run(client: PoolClient, pool: UserPool, job: PoolJobView, options
     ...emptyReport(),
     file: { name: basename(options.file), format: options.format, records: 0, formats: detection.formats, legacy: 0 },
   };
-  const checkpoint = async (db: PoolClient, cursor: string | null) => {
+  const checkpoint = async (on: Queryable, cursor: string | null) => {
     Object.assign(report.file, { records: detection.records, legacy: detection.legacy });
-    if (!(await checkpointPoolJob(db, job.id, job.attempt, { cursor, pagesDone: false, progress: counters, report: report as never }))) {
+    if (!(await checkpointPoolJob(on, job.id, job.attempt, { cursor, pagesDone: false, progress: counters, report: report as never }))) {
       throw new Cancelled(`pool job ${job.id} was cancelled; what it committed stays`);
     }
   };
 
-  // Pass 1: read, check, stage.
+  // Pass 1: read, check, stage. One COPY for the whole file: PostgreSQL takes rows in while the next ones are read.
   progress.start('reading the file and checking hash formats', null);
   await clearStaging(client);
   const verifyEmail = options.verify ? normaliseEmail(options.verify.email) : undefined;
-  let batch: IncomingUser[] = [];
-  for await (const record of READERS[options.format](options.file, { tenantField, firebase: options.firebase })) {
-    if (detectRecord(detection, record, verifyEmail) && detection.refused === 0) batch.push(toRow(pool, record));
-    if (detection.records % batchSize === 0) {
-      await stageUsers(client, batch);
-      batch = [];
-      counters.seen = detection.records;
-      counters.failed = detection.refused;
-      await checkpoint(client, null);
-      progress.update(detection.records);
+  const staging = await openStaging(client);
+  try {
+    let batch: IncomingUser[] = [];
+    for await (const record of READERS[options.format](options.file, { tenantField, firebase: options.firebase })) {
+      if (detectRecord(detection, record, verifyEmail) && detection.refused === 0) batch.push(toRow(pool, record));
+      if (detection.records % batchSize === 0) {
+        await staging.write(batch);
+        batch = [];
+        counters.seen = detection.records;
+        counters.failed = detection.refused;
+        await checkpoint(db, null);
+        progress.update(detection.records);
+      }
     }
+    await staging.write(batch);
+  } finally {
+    await staging.end();
   }
-  await stageUsers(client, batch);
   counters.seen = detection.records;
   counters.failed = detection.refused;
-  await checkpoint(client, null);
+  await checkpoint(db, null);
   progress.finish(detection.records);
   if (detection.refused > 0) {
     const listed = detection.firstRefused.map(({ at, reason }) => `  ${options.format === 'csv' ? 'line' : 'record'} ${at}: ${reason}`).join('\n');

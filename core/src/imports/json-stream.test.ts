@@ -50,6 +50,16 @@ describe('jsonArrayElements', () => {
     expect(elements[1]!.index).toBe(1);
   });
 
+  it('finds an invalid element among thousands parsed together, and keeps the element that crosses the buffer after it', async () => {
+    const users = Array.from({ length: 20_000 }, (_, i) => tricky(i));
+    const parts = users.map((user) => JSON.stringify(user));
+    parts[7000] = '{"broken": tru}';
+    const elements = await all(file(`[${parts.join(',')}]`));
+    expect(elements).toHaveLength(users.length);
+    expect(elements.filter((element) => element.invalid).map((element) => element.index)).toEqual([7000]);
+    expect(elements.filter((element) => !element.invalid).map((element) => element.value)).toEqual(users.filter((_, i) => i !== 7000));
+  });
+
   it('refuses a file cut short, a file of another shape, and a Firebase file without its users', async () => {
     await expect(all(file('[{"a": 1}, {"b": "x'))).rejects.toThrow(JsonFileError);
     await expect(all(file('[{"a": 1}, {"b": 2}'))).rejects.toThrow(/ends inside a record/);

@@ -46,6 +46,44 @@ export async function* jsonArrayElements(file: string, path?: string): AsyncGene
   const wanted = path ? JSON.stringify(path).slice(1, -1) : '';
   let first = true;
 
+  /** Elements wholly inside the current chunk, parsed together at its end: one JSON.parse per chunk, not per element. */
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const take = (chunk: Buffer, end: number, out: JsonElement[]) => {
+    if (carry.length) out.push(element(chunk, end));
+    else {
+      starts.push(start);
+      ends.push(end);
+      start = -1;
+    }
+  };
+  const flush = (chunk: Buffer, out: JsonElement[]) => {
+    if (starts.length === 0) return;
+    // In an array only commas and spaces lie between elements, so the span of them all is itself an array's inside.
+    const text =
+      mode === 'lines'
+        ? `[${starts.map((from, k) => chunk.toString('utf8', from, ends[k])).join(',')}]`
+        : `[${chunk.toString('utf8', starts[0], ends.at(-1))}]`;
+    let values: unknown;
+    try {
+      values = JSON.parse(text);
+    } catch {
+      values = null;
+    }
+    if (Array.isArray(values) && values.length === starts.length) for (const value of values) out.push({ index: index++, value });
+    else {
+      // One of them is not valid JSON: each on its own, to name it.
+      const pending = start;
+      for (let k = 0; k < starts.length; k++) {
+        start = starts[k]!;
+        out.push(element(chunk, ends[k]!));
+      }
+      start = pending;
+    }
+    starts.length = 0;
+    ends.length = 0;
+  };
+
   const element = (chunk: Buffer, end: number): JsonElement => {
     const bytes = carry.length ? Buffer.concat([...carry, chunk.subarray(0, end)]) : chunk.subarray(start, end);
     carry = [];
@@ -107,18 +145,19 @@ export async function* jsonArrayElements(file: string, path?: string): AsyncGene
           found = true;
         }
       } else if (byte === CLOSE_OBJECT || byte === CLOSE_ARRAY) {
-        if (depth === elementDepth && start !== -1) out.push(element(chunk, i));
+        if (depth === elementDepth && start !== -1) take(chunk, i, out);
         depth--;
         if (depth < 0) throw new JsonFileError('a closing bracket without its opening one');
         if (depth === elementDepth - 1 && mode !== 'lines') {
           // The array is over: nothing but the enclosing object's end may follow.
           elementDepth = -1;
           if (mode === 'array') done = true;
-        } else if (mode === 'lines' && depth === 0 && start !== -1) out.push(element(chunk, i + 1));
+        } else if (mode === 'lines' && depth === 0 && start !== -1) take(chunk, i + 1, out);
         else if (mode === 'path' && depth === 0) done = true;
-      } else if (byte === COMMA && depth === elementDepth && start !== -1) out.push(element(chunk, i));
-      else if (byte === NEWLINE && mode === 'lines' && depth === 0 && start !== -1) out.push(element(chunk, i));
+      } else if (byte === COMMA && depth === elementDepth && start !== -1) take(chunk, i, out);
+      else if (byte === NEWLINE && mode === 'lines' && depth === 0 && start !== -1) take(chunk, i, out);
     }
+    flush(chunk, out);
     if (start !== -1) {
       carry.push(chunk.subarray(start));
       start = 0;

@@ -10,8 +10,8 @@
  * checkpoints the page; the file import stages the whole file first (its hash formats are checked on the
  * way, so a refused file writes no user), then merges it in batches, each committed with the job's progress.
  */
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { jsonColumn } from '../db/sql.js';
@@ -97,13 +97,45 @@ function copyLine(user: IncomingUser): string {
   )}\t${user.status}\t${field(user.passwordHash)}\t${field(user.tenantId)}\t${field(user.tenantName)}\t${field(roleOrder(user.roleIds))}\n`;
 }
 
-/** COPYs users into this session's staging: one round trip per batch, whatever its size. */
+/** One COPY into this session's staging, fed batch by batch; the client runs nothing else until it ends. */
+export interface StagingWriter {
+  /** Resolves once the batch is handed to the connection (waiting only while its buffer is full): reading goes on while PostgreSQL takes rows in. */
+  write(users: readonly IncomingUser[]): Promise<void>;
+  /** Ends the COPY; resolves when PostgreSQL has every row. */
+  end(): Promise<void>;
+}
+
+export async function openStaging(client: pg.ClientBase): Promise<StagingWriter> {
+  await ensureStaging(client);
+  const stream = client.query(copyFrom(`copy ${STAGING} (${STAGING_COLUMNS}) from stdin`));
+  let failure: Error | null = null;
+  stream.on('error', (error: Error) => (failure ??= error));
+  const done = finished(stream);
+  done.catch(() => undefined);
+  return {
+    async write(users) {
+      if (failure) throw failure;
+      if (users.length === 0) return;
+      let text = '';
+      for (const user of users) text += copyLine(user);
+      if (!stream.write(text)) await once(stream, 'drain');
+    },
+    async end() {
+      if (!stream.writableEnded) stream.end();
+      await done;
+    },
+  };
+}
+
+/** COPYs users into this session's staging: one round trip, whatever their number. */
 export async function stageUsers(client: pg.ClientBase, users: readonly IncomingUser[]): Promise<void> {
   if (users.length === 0) return;
-  await ensureStaging(client);
-  let text = '';
-  for (const user of users) text += copyLine(user);
-  await pipeline(Readable.from([text]), client.query(copyFrom(`copy ${STAGING} (${STAGING_COLUMNS}) from stdin`)));
+  const staging = await openStaging(client);
+  try {
+    await staging.write(users);
+  } finally {
+    await staging.end();
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------
