@@ -97,7 +97,7 @@ export class UserResolver {
   @Mutation(() => UserType, {
     nullable: true,
     description:
-      'Sends the user’s pending write-back changes to the source now: a change the source refused (User.writeBack.blocked) again, after the cause was fixed at the source, or one waiting out its retry backoff. BAD_USER_INPUT when nothing is pending. Returns the user; null when it was deleted here (its delete is what waits).',
+      'Sends the change the source refused (User.writeBack.blocked) again, with the changes behind it, once the cause is fixed at the source; changes waiting out an outage are retried by themselves (then this only hands the user to the queue). BAD_USER_INPUT when nothing is pending. Returns the user; null when it was deleted here (its delete is what waits).',
   })
   async retryWriteBack(@Ctx() { services }: GraphQLContext, @Arg('userId', () => ID, uuidArg('userId')) userId: string): Promise<UserView | null> {
     await services.writeBack.retry(userId, (await services.users.byId(userId)) !== null);
