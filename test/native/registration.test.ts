@@ -89,6 +89,14 @@ describe('self-registration in a native pool', () => {
     expect(inbox.to('bo@example.com')).toEqual([]);
   });
 
+  it('a disabled native pool signs none of its users in, answered as a wrong password', async () => {
+    const poolId = await createNativePool(server, { publicRegistration: true, activationRequired: false });
+    expect((await register({ pool_id: poolId, email: 'dis@example.com', password: 'a quiet walk in the park' })).status).toBe(201);
+    expect((await signIn(server, 'dis@example.com', 'a quiet walk in the park')).status).toBe(200);
+    ok(await server.gql('mutation($id: ID!) { updateUserPool(id: $id, input: { enabled: false }) { id } }', { id: poolId }));
+    expect(await signIn(server, 'dis@example.com', 'a quiet walk in the park')).toMatchObject({ status: 401, body: { error: 'invalid_credentials' } });
+  });
+
   it('is closed unless the pool is NATIVE, enabled and takes registrations', async () => {
     const closed = await createNativePool(server, {});
     const disabled = await createNativePool(server, { publicRegistration: true });

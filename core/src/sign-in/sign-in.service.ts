@@ -218,6 +218,8 @@ export class SignInService {
     }
     const { ok, needsRehash } = await check;
     if (!ok) throw new InvalidCredentials();
+    // A disabled NATIVE pool signs nobody in, answered as a wrong password (as for a disabled external pool).
+    if (user.pool && !user.pool.enabled) throw new InvalidCredentials({ details: { pool: user.pool.id, reason: 'pool disabled' } });
     assertActive(user);
     if (needsRehash) {
       await setPasswordHash(this.em, user.id, await this.hashing(hashPassword(password)));
