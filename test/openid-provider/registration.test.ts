@@ -5,7 +5,7 @@ import { authorization, CookieBrowser, createAppClient, discover } from '../supp
 import { ok, startTestServer, type TestServer } from '../support/server.js';
 import { codeIn, startSmtp, type Inbox } from '../support/smtp.js';
 
-/** Self-service pages of the hosted login (the services of POST /auth/register, /auth/activation/verify, /auth/password/reset/*), without JavaScript. */
+/** Self-service pages of the hosted login (the services of POST /auth/register, /auth/activation/verify, /auth/password/reset/*, /auth/otp/*), without JavaScript. */
 const CALLBACK = 'http://127.0.0.1:9/app/callback';
 let server: TestServer;
 let inbox: Inbox;
@@ -149,5 +149,48 @@ describe('registration on the hosted login', () => {
       expectedNonce: request.nonce,
     });
     expect(tokens.claims()).toMatchObject({ email: 'forgot@shop.test' });
+  });
+
+  it('signs in with a mailed code through the same pipeline (amr otp), refusing a wrong code and a user the pool does not allow alike', async () => {
+    const otpPool = await createNativePool(server, { otpSignIn: true });
+    ok(
+      await server.gql('mutation($input: CreateUserInput!) { createUser(input: $input) { id } }', {
+        input: { poolId: otpPool, email: 'coder@shop.test', password: 'silent lake morning 42', status: 'ACTIVE' },
+      }),
+    );
+    const browser = new CookieBrowser();
+    const request = await authorization(config, CALLBACK);
+    await browser.go(request.url, CALLBACK);
+    await browser.go(new URL(/href="([^"]*\/otp)"[^>]*>Email me a sign-in code</.exec(browser.html)![1]!, server.url), CALLBACK);
+    await browser.submit('/otp', { email: 'coder@shop.test' });
+    const page = browser.html;
+    const code = codeIn(await inbox.next('coder@shop.test'));
+    await browser.submit('/otp/verify', { code: code === '000000' ? '111111' : '000000' }, CALLBACK);
+    expect(browser.status).toBe(400);
+    expect(browser.html).toContain('id="code-error"');
+    // A user of a pool without otpSignIn gets the same page, and no code.
+    const other = new CookieBrowser();
+    await other.go((await authorization(config, CALLBACK)).url, CALLBACK);
+    await other.go(new URL(`${other.url.pathname}/otp`, server.url), CALLBACK);
+    await other.submit('/otp', { email: 'forgot@shop.test' });
+    expect(
+      other.html
+        .replaceAll('forgot@shop.test', 'X')
+        .replace(/\/interaction\/[^/"]+/g, '')
+        .replace(/name="csrf" value="[^"]+"/g, ''),
+    ).toBe(
+      page
+        .replaceAll('coder@shop.test', 'X')
+        .replace(/\/interaction\/[^/"]+/g, '')
+        .replace(/name="csrf" value="[^"]+"/g, ''),
+    );
+    const landed = await browser.submit('/otp/verify', { code }, CALLBACK);
+    const tokens = await oidc.authorizationCodeGrant(config, landed!, {
+      pkceCodeVerifier: request.verifier,
+      expectedState: request.state,
+      expectedNonce: request.nonce,
+    });
+    expect(tokens.claims()).toMatchObject({ email: 'coder@shop.test', amr: ['otp'] });
+    expect(inbox.to('forgot@shop.test').filter((mail) => /sign-in code/i.test(mail.subject ?? ''))).toEqual([]);
   });
 });

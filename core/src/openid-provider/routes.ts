@@ -20,6 +20,7 @@ import {
 import { payloadFields, payloadFromForm } from '../hosted-login/payload-fields.js';
 import { nativeConfigOf } from '../pools/native-config.js';
 import { verifyActivation } from '../self-service/activation.js';
+import { otpFactor, startOtpSignIn } from '../self-service/otp-sign-in.js';
 import { finishPasswordReset, startPasswordReset } from '../self-service/password-reset.js';
 import { register } from '../self-service/registration.js';
 import { UserPool } from '../pools/pool.entity.js';
@@ -107,6 +108,9 @@ export function openIdRouter(orm: Orm, deps: OpenIdRouteDeps): express.Router {
       href: `${base}/register/${pool.id}`,
       text: open.length > 1 ? `Create an account in ${pool.name}` : 'Create an account',
     }));
+    const codes = pools.some((pool) => pool.type === 'NATIVE' && nativeConfigOf(pool).otpSignIn)
+      ? [{ href: `${base}/otp`, text: 'Email me a sign-in code' }]
+      : [];
     sendPage(
       res,
       status,
@@ -118,7 +122,7 @@ export function openIdRouter(orm: Orm, deps: OpenIdRouteDeps): express.Router {
         email,
         error,
         federation: pools.filter((pool) => pool.type === 'IDP_FEDERATION').map((pool) => ({ action: `${base}/federation/${pool.id}`, name: pool.name })),
-        links: [...registration, { href: `${base}/reset`, text: 'Forgot your password?' }, ...(deps.selfServiceLinks?.(found.uid) ?? [])],
+        links: [...registration, { href: `${base}/reset`, text: 'Forgot your password?' }, ...codes, ...(deps.selfServiceLinks?.(found.uid) ?? [])],
       }),
     );
   }
@@ -382,6 +386,68 @@ export function openIdRouter(orm: Orm, deps: OpenIdRouteDeps): express.Router {
       if (!(error instanceof ApiError)) throw error;
       if (error.code === 'weak_password') return sendPage(res, 400, resetCodePage(found.uid, email, { password: error.message.replace(/^[a-zA-Z]+: /, '') }));
       sendPage(res, error.status, resetCodePage(found.uid, email, { code: MESSAGES[error.code]?.text ?? 'That code is wrong or expired.' }));
+    }
+  });
+
+  // Sign-in by mailed code (native pools that allow it): the code runs the same sign-in pipeline as the
+  // password (SignInService.authenticate with the code as its factor, as /auth/otp/verify does).
+  const otpCodePage = (uid: string, email: string, error?: string) =>
+    codePage({
+      title: 'Check your email',
+      lead: `If ${email} may sign in with a code, one is on its way there.`,
+      action: `/interaction/${uid}/otp/verify`,
+      csrfToken: csrfToken(uid),
+      email,
+      error,
+      submit: 'Sign in',
+      back: backToSignIn(uid),
+    });
+
+  router.get('/interaction/:uid/otp', async (req, res) => {
+    const found = await interaction(req, res);
+    if (!found) return;
+    sendPage(
+      res,
+      200,
+      emailPage({
+        title: 'Sign in with a code',
+        lead: 'Enter your email: we will mail you a code to sign in with.',
+        action: `/interaction/${found.uid}/otp`,
+        csrfToken: csrfToken(found.uid),
+        submit: 'Send a code',
+        back: backToSignIn(found.uid),
+      }),
+    );
+  });
+
+  router.post('/interaction/:uid/otp', form, async (req, res) => {
+    const found = await interaction(req, res);
+    if (!found || !csrfOk(req, res, found.uid, field(req.body, 'csrf'))) return;
+    const email = field(req.body, 'email').trim().slice(0, 254);
+    if (!EMAIL.test(email)) return res.redirect(303, `/interaction/${found.uid}/otp`);
+    sendPage(res, 200, otpCodePage(found.uid, email));
+    await startOtpSignIn(orm.em.fork(), credentialDeps, { email, ip: req.ip ?? req.socket.remoteAddress ?? 'unknown' }).catch((error: unknown) =>
+      deps.signIn.logger.error({ err: error }, 'sign-in code not sent'),
+    );
+  });
+
+  router.post('/interaction/:uid/otp/verify', form, async (req, res) => {
+    const found = await interaction(req, res);
+    if (!found || !csrfOk(req, res, found.uid, field(req.body, 'csrf'))) return;
+    const email = field(req.body, 'email').trim().slice(0, 254);
+    const code = field(req.body, 'code').trim().slice(0, 32);
+    const em = orm.em.fork();
+    try {
+      if (!email || !code) throw new InvalidCode();
+      const subject = await new SignInService(em, deps.signIn).authenticate({
+        email,
+        ip: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+        factor: otpFactor(em, deps.box, code),
+      });
+      await finishLogin(req, res, found.provider, subject.userId, { pool: subject.pool, amr: subject.amr });
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      sendPage(res, error.status, otpCodePage(found.uid, email, MESSAGES[error.code]?.text ?? 'That code is wrong or expired.'));
     }
   });
 

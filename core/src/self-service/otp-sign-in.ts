@@ -4,7 +4,8 @@ import { InvalidCode } from '../errors/index.js';
 import { verifyCode } from '../one-time-codes/one-time-codes.js';
 import { nativeConfigOf } from '../pools/native-config.js';
 import type { UserPool } from '../pools/pool.entity.js';
-import { SignInService } from '../sign-in/sign-in.service.js';
+import type { SecretBox } from '../secrets/secret-box.js';
+import { SignInService, type SignInFactor } from '../sign-in/sign-in.service.js';
 import type { TokenSet } from '../tokens/token.service.js';
 import type { User } from '../users/user.entity.js';
 import { userWithRelations } from '../users/user.repository.js';
@@ -54,18 +55,19 @@ export async function startOtpSignIn(em: EntityManager, deps: CredentialDeps, re
  * does not allow it) and a wrong, expired or exhausted code all get the same `400 invalid_code`.
  */
 export function verifyOtpSignIn(em: EntityManager, deps: CredentialDeps, request: { email: string; code: string; ip: string }): Promise<TokenSet> {
-  return new SignInService(em, deps).signInWith({
-    email: request.email,
-    ip: request.ip,
-    factor: {
-      amr: 'otp',
-      async verify(user) {
-        if (!user || user.status !== 'ACTIVE' || !otpSignInAllowed(user)) {
-          throw new InvalidCode({ details: { reason: user ? 'one-time codes are not open to this user' : 'no such user' } });
-        }
-        const outcome = await verifyCode(em, { userId: user.id, purpose: 'OTP_SIGN_IN', code: request.code }, deps.box);
-        if (outcome !== 'consumed') throw new InvalidCode({ details: { reason: outcome } });
-      },
+  return new SignInService(em, deps).signInWith({ email: request.email, ip: request.ip, factor: otpFactor(em, deps.box, request.code) });
+}
+
+/** The mailed code as a sign-in factor: also the hosted login's (openid-provider/), through SignInService.authenticate. */
+export function otpFactor(em: EntityManager, box: SecretBox, code: string): SignInFactor {
+  return {
+    amr: 'otp',
+    async verify(user) {
+      if (!user || user.status !== 'ACTIVE' || !otpSignInAllowed(user)) {
+        throw new InvalidCode({ details: { reason: user ? 'one-time codes are not open to this user' : 'no such user' } });
+      }
+      const outcome = await verifyCode(em, { userId: user.id, purpose: 'OTP_SIGN_IN', code }, box);
+      if (outcome !== 'consumed') throw new InvalidCode({ details: { reason: outcome } });
     },
-  });
+  };
 }
