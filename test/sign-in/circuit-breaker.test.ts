@@ -79,4 +79,52 @@ describe('per-pool circuit breaker', () => {
     expect((await signIn(server, 'guessed@breaker.test', 'guessed-pass-1')).status).toBe(200);
     expect(healthy.requests).toBe(received + 1);
   });
+
+  it("feeds sign-ins' source outcomes into the pool's health: DEGRADED, DOWN with the failures named, UP again after successes", async () => {
+    const peer = await startDirectoryPeer();
+    try {
+      const id = await pools.create(peer.config(), { syncUserAttributes: true, timeoutMs: TIMEOUT_MS });
+      peer.addUser({ email: 'watched@breaker.test', password: 'watched-pass-1' });
+      const health = async () =>
+        ok(await server.gql('query($id: ID!) { userPool(id: $id) { health { status message checkedAt circuit } } }', { id })).userPool.health as {
+          status: string;
+          message: string;
+          checkedAt: string;
+          circuit: string;
+        };
+      const before = await server.sql<{ health_status: string }>('select health_status from user_pools where id = ?', [id]);
+
+      expect((await signIn(server, 'watched@breaker.test', 'watched-pass-1')).status).toBe(200);
+      // A wrong password is the source answering: it keeps the pool UP.
+      expect((await signIn(server, 'watched@breaker.test', 'wrong-password-1')).status).toBe(401);
+      expect(await health()).toMatchObject({ status: 'UP', circuit: 'CLOSED' });
+
+      // The source errors now: two sign-ins answer 503, under the breaker's three.
+      await peer.setMode('error500');
+      for (let i = 0; i < 2; i++) expect((await signIn(server, 'watched@breaker.test', 'watched-pass-1')).status).toBe(503);
+      const degraded = await health();
+      expect(degraded).toMatchObject({ status: 'DEGRADED', circuit: 'CLOSED' });
+      expect(degraded.message).toMatch(/2 of the last 4 calls/);
+      expect(degraded.message).toMatch(/UNAVAILABLE ×2|BAD_RESPONSE ×2/);
+
+      // A third failure opens the circuit: DOWN, while nothing more is called.
+      expect((await signIn(server, 'watched@breaker.test', 'watched-pass-1')).status).toBe(503);
+      const down = await health();
+      expect(down).toMatchObject({ status: 'DOWN', circuit: 'OPEN' });
+      expect(down.message).toMatch(/stopped calling the source/);
+
+      // Back: the probe and two more sign-ins succeed, and the pool is UP again though the failures are recent.
+      await peer.setMode('up');
+      await sleep(HALF_OPEN_MS);
+      for (let i = 0; i < 3; i++) expect((await signIn(server, 'watched@breaker.test', 'watched-pass-1')).status).toBe(200);
+      const up = await health();
+      expect(up).toMatchObject({ status: 'UP', circuit: 'CLOSED' });
+      expect(up.message).toMatch(/answering again; 3 of the last 8 calls/);
+
+      // None of it was written per sign-in: the pool's stored health is what it was.
+      expect(await server.sql('select health_status from user_pools where id = ?', [id])).toEqual(before);
+    } finally {
+      await peer.close();
+    }
+  }, 60_000);
 });

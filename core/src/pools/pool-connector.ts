@@ -65,10 +65,12 @@ export class PoolConnector {
       const result = await this.breakers.run(pool.id, async () =>
         withTimeout(operation(await this.connect(pool)), pool.settings.timeoutMs ?? DEFAULT_SOURCE_TIMEOUT_MS),
       );
+      this.breakers.observe(pool.id, null);
       publishSourceCall(() => ({ pool: pool.id, operation: 'call', result: 'ok' }));
       return result;
     } catch (error) {
       const code = error instanceof CircuitOpen ? 'CIRCUIT_OPEN' : error instanceof SourceError ? error.code : 'BAD_RESPONSE';
+      this.breakers.observe(pool.id, code);
       publishSourceCall(() => ({ pool: pool.id, operation: 'call', result: 'unavailable', code }));
       if (error instanceof CircuitOpen) throw new SourceUnavailable('the source failed repeatedly; its circuit is open', { code: 'UNAVAILABLE', cause: error });
       throw error;

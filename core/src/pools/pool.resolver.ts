@@ -68,12 +68,7 @@ function present({ services }: GraphQLContext, pool: UserPool): UserPoolType {
       writeBack: pool.settings.writeBack ?? false,
       reloadClaimsOnRefresh: pool.settings.reloadClaimsOnRefresh ?? true,
     },
-    health: {
-      status: pool.healthStatus,
-      checkedAt: pool.healthCheckedAt ?? null,
-      message: pool.healthMessage ?? null,
-      circuit: services.pools.circuit(pool.id),
-    },
+    health: { ...services.pools.health(pool), circuit: services.pools.circuit(pool.id) },
     position: pool.position,
     enabled: pool.enabled,
     createdAt: pool.createdAt,

@@ -6,7 +6,15 @@ import type { SecretBox } from '../secrets/secret-box.js';
 import { Tenant } from '../tenants/tenant.entity.js';
 import { countUsersOf } from '../users/user.repository.js';
 import { maskedConfig, mergeConfigUpdate, openSecrets, secretKeptAcrossMove, splitConfig } from './pool-config.js';
-import { DEFAULT_SOURCE_TIMEOUT_MS, DEFAULT_SYNC_SETTINGS, UserPool, type PoolSettings, type PoolSyncSettings, type PoolType } from './pool.entity.js';
+import {
+  DEFAULT_SOURCE_TIMEOUT_MS,
+  DEFAULT_SYNC_SETTINGS,
+  UserPool,
+  type PoolHealthStatus,
+  type PoolSettings,
+  type PoolSyncSettings,
+  type PoolType,
+} from './pool.entity.js';
 import type { PoolConnector } from './pool-connector.js';
 import { nextPoolPosition } from './pool.repository.js';
 import { parseNativeConfig } from './native-config.js';
@@ -162,6 +170,19 @@ export class PoolService {
     });
     await this.em.flush();
     return this.list();
+  }
+
+  /**
+   * The pool's health: the shared one the connection test and jobs record, or what this node's own
+   * recent calls to the source say (sign-ins, jobs; pool-breakers.ts), whichever is newer. An open
+   * circuit always says DOWN.
+   */
+  health(pool: UserPool): { status: PoolHealthStatus; checkedAt: Date | null; message: string | null } {
+    const stored = { status: pool.healthStatus, checkedAt: pool.healthCheckedAt ?? null, message: pool.healthMessage ?? null };
+    const live = this.connector.breakers.health(pool.id);
+    if (!live) return stored;
+    const newer = !stored.checkedAt || live.checkedAt >= stored.checkedAt;
+    return newer || this.connector.breakers.state(pool.id) === 'open' ? live : stored;
   }
 
   /** This node's breaker for the pool: a local estimate, beside the shared health the jobs record. */

@@ -34,7 +34,10 @@ export class PoolSyncSettingsType {
 
 @ObjectType('PoolHealth')
 export class PoolHealthType {
-  @Field(() => PoolHealthStatusEnum, { description: 'From the periodic connection test and the latest import or sync; UNKNOWN until checked.' })
+  @Field(() => PoolHealthStatusEnum, {
+    description:
+      "From the periodic connection test, the latest import or sync, or this node's calls to the source in the last minute (sign-ins included), whichever is newest; DOWN while this node's circuit is open; UNKNOWN until checked.",
+  })
   status!: PoolHealthStatus;
   @Field(() => DateTimeScalar, { nullable: true }) checkedAt!: Date | null;
   @Field(() => String, { nullable: true, description: 'What works, or what to fix. Never a secret.' }) message!: string | null;

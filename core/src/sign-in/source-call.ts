@@ -41,6 +41,8 @@ const NOT_OUTAGES = new Set(['INVALID_CONFIG', 'UNSUPPORTED']);
  */
 export async function authenticateWithPool(connector: PoolConnector, pool: UserPool, credentials: Credentials): Promise<SourceOutcome> {
   const outcome = await throughBreaker(connector, pool, credentials);
+  // The pool's health on this node (pools/pool-breakers.ts): in memory, no write on the sign-in's path.
+  connector.breakers.observe(pool.id, outcome.kind === 'unavailable' ? outcome.code : null);
   publishSourceCall(() => ({
     pool: pool.id,
     operation: 'authenticate',
