@@ -127,8 +127,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
       allowCodeFlowWithoutPkce: config.allowCodeFlowWithoutPkce,
       callbackUrl: () => `${issuer.url}/auth/federation/callback`,
     };
-    // Tributary as an OpenID Provider: its hosted login runs the sign-in pipeline of POST /auth/sign-in.
-    const openIdSignIn = { connector, tokens, logger, prehooks, failureFloor: new FailureFloor(config.signInFailureFloorMs) };
+    // Tributary as an OpenID Provider: its hosted login runs the sign-in pipeline of POST /auth/sign-in (its failure floor too).
     const openIdProvider = new OpenIdProvider({
       em: () => database.orm.em.fork(),
       keys,
@@ -146,7 +145,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
       registrationRouter(database.orm, { box, logger, prehooks }),
       tokenRouter(database.orm, { tokens, keys, prehooks }),
       federationRouter(database.orm, federation),
-      openIdRouter(database.orm, { provider: openIdProvider, box, issuer: () => issuer.url, signIn: openIdSignIn, federation }),
+      openIdRouter(database.orm, { provider: openIdProvider, box, issuer: () => issuer.url, signIn: signInDeps, federation }),
     ];
     const app = createHttpApp({ orm: database.orm, deps, apollo, logger, routers, trustProxy: config.trustProxy });
     server = await new Promise<Server>((resolve, reject) => {
