@@ -23,6 +23,7 @@ let fixture: Fixture;
 let server: TestServer;
 let api: WriteBackApi;
 let poolId: string;
+let config: Record<string, unknown>;
 
 beforeAll(async () => {
   [peer, server] = await Promise.all([startCognitoLocal(), startTestServer({ env: { TRIBUTARY_PURGE_INTERVAL_MINUTES: '0' } })]);
@@ -31,7 +32,7 @@ beforeAll(async () => {
   fixture = await createFixture(peer.admin);
   api = writeBackApi(server);
   for (const id of ['acme', 'globex']) ok(await server.gql(`mutation { createTenant(input: { id: "${id}", name: "${id}" }) { id } }`));
-  const config = {
+  config = {
     region: 'us-east-1',
     userPoolId: fixture.poolId,
     clientId: fixture.secretClientId,
@@ -244,6 +245,35 @@ describe('cognito write-back', () => {
     expect(malformed.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'userId' });
     const unknown = await server.gql(`mutation { retryWriteBack(userId: "00000000-0000-4000-8000-000000000000") { id } }`);
     expect(unknown.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+
+  it('wrong pool credentials (INVALID_CONFIG) are retried, not held: fixing the pool config lets the change through', { timeout: 150_000 }, async () => {
+    const wrongKeys = ok(
+      await server.gql(`mutation ($input: CreateUserPoolInput!) { createUserPool(input: $input) { id } }`, {
+        input: {
+          name: 'cognito write-back, wrong keys',
+          type: 'EXTERNAL',
+          source: 'cognito',
+          config: { ...config, secretAccessKey: 'not-the-cognito-secret-key' },
+          settings: { writeBack: true },
+        },
+      }),
+    ).createUserPool.id;
+    const created = await api.create(wrongKeys, 'keys@wb.test', { profile: { given_name: 'Keys' } });
+    await expect
+      .poll(async () => (await api.user(created.id)).writeBack, { timeout: 45_000, interval: 500 })
+      .toEqual({ pending: true, blocked: false, lastError: expect.stringMatching(/^INVALID_CONFIG: /) });
+    expect(JSON.stringify(await api.user(created.id))).not.toContain('not-the-cognito-secret-key');
+
+    ok(
+      await server.gql(`mutation ($id: ID!, $config: JSONObject!) { updateUserPool(id: $id, input: { config: $config }) { id } }`, {
+        id: wrongKeys,
+        config: { ...config },
+      }),
+    );
+    await api.tick();
+    await api.delivered(created.id, 120_000);
+    expect((await atCognito('keys@wb.test'))!.attributes.given_name).toBe('Keys');
   });
 
   it(
