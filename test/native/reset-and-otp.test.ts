@@ -176,6 +176,17 @@ describe('one-time-code sign-in', () => {
     expect(new Set(answers.map((answer) => JSON.stringify(answer))).size).toBe(1);
   });
 
+  it('mails no code, reset or sign-in, to a user of a disabled native pool', async () => {
+    const pool = await createNativePool(server, { otpSignIn: true });
+    await nativeUser('disabled-pool@native.test', 'granite-meadow-53', pool);
+    ok(await server.gql('mutation($id: ID!) { updateUserPool(id: $id, input: { enabled: false }) { id } }', { id: pool }));
+    expect((await start('/auth/otp/start', 'disabled-pool@native.test')).status).toBe(202);
+    expect((await start('/auth/password/reset/start', 'disabled-pool@native.test')).status).toBe(202);
+    expect(await startOutcome('otp-start', 'disabled-pool@native.test')).toBe('not_mailed');
+    expect(await startOutcome('password-reset-start', 'disabled-pool@native.test')).toBe('not_mailed');
+    expect(await outboxFor('disabled-pool@native.test')).toEqual([]);
+  });
+
   it('says in User.capabilities who may sign in with a code', async () => {
     await nativeUser('caps@native.test', 'granite-meadow-49');
     await nativeUser('caps-closed@native.test', 'granite-meadow-50', closedPool);

@@ -18,9 +18,10 @@ import { countMailRequest } from './registration.js';
  * on. Users stored externally never may (DESIGN §4 rule 7: their source, not a mailbox, vouches for
  * them), and neither may local users outside a native pool: `otpSignIn` is a pool's opt-in, off by
  * default, and they have no pool to opt them in (an admin who wants it moves them into a native pool).
+ * A disabled pool signs none of its users in, by code neither.
  */
-export function otpSignInAllowed(user: { pool?: Pick<UserPool, 'type' | 'config'> | null }): boolean {
-  return user.pool?.type === 'NATIVE' && nativeConfigOf(user.pool).otpSignIn;
+export function otpSignInAllowed(user: { pool?: Pick<UserPool, 'type' | 'config' | 'enabled'> | null }): boolean {
+  return user.pool?.type === 'NATIVE' && user.pool.enabled && nativeConfigOf(user.pool).otpSignIn;
 }
 
 /**

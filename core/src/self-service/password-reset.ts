@@ -21,7 +21,7 @@ export async function startPasswordReset(em: EntityManager, deps: CredentialDeps
   const email = normaliseEmail(request.email);
   const wait = await countMailRequest(em, email, request.ip);
   const user = wait > 0 ? null : await userWithRelations(em, { email });
-  const mailed = Boolean(user && user.status === 'ACTIVE' && signsInHere(user));
+  const mailed = Boolean(user && user.status === 'ACTIVE' && resettable(user));
   if (mailed) await mailCode(em, deps.box, user!, 'PASSWORD_RESET', 'password-reset');
   const reason =
     wait > 0 ? { retryAfterSeconds: wait } : user && !mailed ? { reason: user.status === 'ACTIVE' ? 'password kept by the user’s pool' : user.status } : {};
@@ -33,6 +33,9 @@ export async function startPasswordReset(em: EntityManager, deps: CredentialDeps
     details: { ip: request.ip, ...reason },
   });
 }
+
+/** A password kept here, of a user who may sign in with it (a disabled native pool signs none of its users in). */
+const resettable = (user: { pool?: { type: string; enabled: boolean } | null }): boolean => signsInHere(user) && (!user.pool || user.pool.enabled);
 
 export interface PasswordResetFinish {
   email: string;
@@ -67,7 +70,7 @@ export async function finishPasswordReset(em: EntityManager, deps: CredentialDep
   const user = await userWithRelations(em, { email });
   let check = 'no_user';
   try {
-    if (user && user.status === 'ACTIVE' && signsInHere(user)) {
+    if (user && user.status === 'ACTIVE' && resettable(user)) {
       check = await em.transactional(async (tx) => {
         const outcome = await verifyCode(tx, { userId: user.id, purpose: 'PASSWORD_RESET', code: request.code }, deps.box);
         if (outcome !== 'consumed') return outcome;

@@ -54,7 +54,7 @@ export interface UserFilter {
 const COLUMNS = `u.id, u.email, u.status, u.profile, u.metadata, u.external_id, u.migrated_at, u.last_sign_in_at,
   u.created_at, u.updated_at, u.migrated_from_id, t.id as tenant_id, t.name as tenant_name,
   p.id as pool_id, p.name as pool_name, p.type as pool_type, p.settings as pool_settings,
-  p.type = 'NATIVE' and coalesce((p.config->>'otpSignIn')::boolean, false) as pool_otp_sign_in`;
+  p.type = 'NATIVE' and p.enabled and coalesce((p.config->>'otpSignIn')::boolean, false) as pool_otp_sign_in`;
 const FROM = 'from users u left join tenants t on t.id = u.tenant_id left join user_pools p on p.id = u.pool_id';
 
 type Row = Record<string, unknown>;
