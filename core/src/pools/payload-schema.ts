@@ -23,7 +23,8 @@ function newAjv(): Ajv2020 {
 }
 
 const ajv = newAjv();
-const cache = new Map<string, ValidateFunction>();
+/** By digest; insertion order is age. Ajv keeps every schema it compiled until it is removed: evicted ones are. */
+const cache = new Map<string, { validate: ValidateFunction; schema: object }>();
 
 export interface PayloadProblem {
   /** JSON Pointer into the validated document (e.g. `/profile/name`). */
@@ -37,13 +38,17 @@ const digestOf = (schema: object): string => createHash('sha256').update(JSON.st
 export function compilePayloadSchema(schema: Record<string, unknown>): ValidateFunction {
   const key = digestOf(schema);
   const cached = cache.get(key);
-  if (cached) return cached;
+  if (cached) return cached.validate;
   if (JSON.stringify(schema).length > MAX_SCHEMA_BYTES) throw new Error(`is larger than ${MAX_SCHEMA_BYTES} bytes`);
   // Schemas are compiled anonymously: an `$id` would otherwise clash with the same schema compiled before.
   const { $id: _id, ...anonymous } = schema;
   const validate = ajv.compile(anonymous);
-  if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
-  cache.set(key, validate);
+  if (cache.size >= CACHE_SIZE) {
+    const [oldest, entry] = cache.entries().next().value!;
+    cache.delete(oldest);
+    ajv.removeSchema(entry.schema);
+  }
+  cache.set(key, { validate, schema: anonymous });
   return validate;
 }
 
