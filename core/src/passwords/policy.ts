@@ -26,9 +26,10 @@ export interface PasswordRefusal {
 let common: Promise<Set<string>> | undefined;
 
 /**
- * The common-password list of @zxcvbn-ts/language-common (ranked leaks, ~30,000 entries), loaded at the
- * first check and kept as one Set of the lower-cased entries long enough to pass the length rule (the
- * shorter ones are refused by length anyway): about 1 MB, once per process.
+ * The common-password list of @zxcvbn-ts/language-common (49,233 ranked leaked passwords), loaded at the
+ * first check and kept as one Set of the lower-cased entries long enough to pass the length rule (17,950;
+ * the shorter ones are refused by length anyway): about 4 MB of heap once per process, with the package's
+ * own arrays; a lookup takes under a microsecond.
  */
 function commonPasswords(): Promise<Set<string>> {
   common ??= import('@zxcvbn-ts/language-common').then(({ dictionary }) => {
