@@ -139,6 +139,9 @@ describe('sessions of the OpenID Provider', () => {
       });
       const refreshed = await oidc.refreshTokenGrant(config, tokens.refresh_token!);
       expect(await verifyToken(server, refreshed.access_token)).toMatchObject({ tenant_id: 'acme', dept: 'sales' });
+      // A prehook that refuses the token refuses the grant: invalid_grant, not a server error.
+      ok(await server.gql(`mutation { updatePrehook(id: "${hook}", input: { code: "export default async (e) => ({ deny: 'not today' })" }) { id } }`));
+      await expect(oidc.refreshTokenGrant(config, refreshed.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
     } finally {
       ok(await server.gql(`mutation { deletePrehook(id: "${hook}") }`));
     }

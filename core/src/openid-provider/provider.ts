@@ -1,5 +1,6 @@
 import Provider, { errors, type Configuration, type KoaContextWithOIDC, type UnknownObject } from 'oidc-provider';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { ApiError } from '../errors/index.js';
 import type { Logger } from '../logger.js';
 import type { PrehookRunner } from '../prehooks/runner.js';
 import { SignInPrehooks } from '../prehooks/sign-in-hooks.js';
@@ -190,7 +191,10 @@ export class OpenIdProvider {
         if (!user) return undefined;
         const sessionUid = (token as { sessionUid?: string }).sessionUid;
         const context = (sessionUid && (await signInContextOf(em, sessionUid))) || fallbackContext(user);
-        const claims = await new SignInPrehooks(options.prehooks, em, ctx.ip ?? '').beforeGrantIssue(user);
+        // A prehook that refuses the token refuses the grant, as at POST /auth/token (never a 500).
+        const claims = await new SignInPrehooks(options.prehooks, em, ctx.ip ?? '').beforeGrantIssue(user).catch((error: unknown) => {
+          throw error instanceof ApiError ? new errors.InvalidGrant(error.message) : error;
+        });
         return accessClaims({ ...tokenSubjectOf(user, context.pool, context.amr), claims }) as UnknownObject;
       },
       renderError: async (ctx, out) => {
