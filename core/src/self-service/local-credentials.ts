@@ -15,9 +15,9 @@ import type { User } from '../users/user.entity.js';
 import { newPasswordStatement } from '../users/user.repository.js';
 
 /*
- * What the password and one-time-code flows share (for users whose credentials Tributary keeps:
- * users/user.entity.ts `signsInHere`): the policy that
- * applies to them, the writes of a new password, and the sign-in's throttle.
+ * What the password and one-time-code flows share, for users whose credentials Tributary keeps
+ * (users/user.entity.ts `signsInHere`): the policy that applies to them, the writes of a new password,
+ * the mail that carries a code, and the sign-in's throttle.
  */
 
 /** What the password and code routes need: the sign-in's own dependencies (one-time-code sign-in runs its pipeline), and the box codes and mails are sealed with. */
