@@ -8,6 +8,7 @@ import { directorySource } from '../fixtures/directory-source.js';
 import { captureRedirect, freshPage, launchBrowser } from '../support/browser.js';
 import { authorization, createAppClient, discover, type AppClient } from '../support/openid.js';
 import { ok, startTestServer, type TestServer } from '../support/server.js';
+import { createNativePool } from '../support/native.js';
 import { createPool } from '../support/sign-in.js';
 
 /**
@@ -57,6 +58,15 @@ beforeAll(async () => {
       allowInsecureRequests: true,
     },
     settings: { tenantResolution: { mode: 'FROM_ATTRIBUTE' } },
+  });
+  await createNativePool(server, {
+    publicRegistration: true,
+    payloadSchema: {
+      type: 'object',
+      properties: {
+        profile: { type: 'object', required: ['name'], properties: { name: { type: 'string', title: 'Full name' }, newsletter: { type: 'boolean' } } },
+      },
+    },
   });
   app = await createAppClient(server, { name: 'Acme Portal', redirectUris: [CALLBACK], postLogoutRedirectUris: [AFTER_LOGOUT] });
   config = await discover(server, app);
@@ -114,14 +124,28 @@ describe('the hosted login in a browser, with openid-client as the app', { timeo
       await expect(page.title()).resolves.toBe('Sign in · Tributary');
       expect(await page.evaluate('document.activeElement?.id')).toBe('email');
       expect(await page.getByRole('button', { name: 'Continue with Corporate IdP' }).count()).toBe(1);
-      const audit = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21aa']).analyze();
-      expect(audit.violations.map((violation) => violation.id)).toEqual([]);
+      const accessible = async () => {
+        const audit = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21aa']).analyze();
+        expect(audit.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.html).join(' ')}`)).toEqual([]);
+      };
+      await accessible();
       if (process.env.TRIBUTARY_SCREENSHOTS) await page.screenshot({ path: 'docs/screenshots/hosted-login-desktop.png' });
       // A phone: one column, nothing wider than the screen.
       await page.setViewportSize({ width: 375, height: 740 });
       expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
       if (process.env.TRIBUTARY_SCREENSHOTS) await page.screenshot({ path: 'docs/screenshots/hosted-login-phone.png' });
       await page.setViewportSize({ width: 1280, height: 800 });
+      // The registration page (fields from the payload schema) and a refused sign-in are accessible too.
+      await page.getByRole('link', { name: 'Create an account' }).click();
+      await page.getByRole('button', { name: 'Create account' }).click();
+      expect(await page.getByText('Check the fields marked below.').count()).toBe(1);
+      await accessible();
+      await page.goto(request.url.href);
+      await page.getByLabel('Email').fill('ann@acme.test');
+      await page.getByLabel('Password').fill('not-her-password');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await expect(page.getByRole('alert').textContent()).resolves.toContain('not right');
+      await accessible();
 
       const landed = await signInWithPassword(page, request, 'ann@acme.test', 'ann-password-1');
       const claims = await completeAsTheApp(page, landed, request, {
