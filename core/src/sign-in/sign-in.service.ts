@@ -210,7 +210,11 @@ export class SignInService {
   }
 
   /** The local password check of an account, entity or plain data; answers the audit details. */
-  private async checkLocal(user: Pick<User, 'id' | 'status'>, password: string, check: Promise<Verification> | undefined): Promise<Record<string, unknown>> {
+  private async checkLocal(
+    user: Pick<User, 'id' | 'status'> & { pool?: { id: string; enabled?: boolean } | null },
+    password: string,
+    check: Promise<Verification> | undefined,
+  ): Promise<Record<string, unknown>> {
     this.decidedBy = 'local';
     if (!check) {
       await this.hashing(burnDummyVerification(password));
@@ -219,7 +223,7 @@ export class SignInService {
     const { ok, needsRehash } = await check;
     if (!ok) throw new InvalidCredentials();
     // A disabled NATIVE pool signs nobody in, answered as a wrong password (as for a disabled external pool).
-    if (user.pool && !user.pool.enabled) throw new InvalidCredentials({ details: { pool: user.pool.id, reason: 'pool disabled' } });
+    if (user.pool && user.pool.enabled === false) throw new InvalidCredentials({ details: { pool: user.pool.id, reason: 'pool disabled' } });
     assertActive(user);
     if (needsRehash) {
       await setPasswordHash(this.em, user.id, await this.hashing(hashPassword(password)));
