@@ -1,6 +1,6 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
-/** Typed documents from the published schema: `pnpm --filter @tributary/console codegen` after changing a query or the schema. */
+/** Typed documents from the published schema: `pnpm schema` (or `pnpm --filter @tributary/console codegen`) after changing a query or the schema. */
 const config: CodegenConfig = {
   schema: '../schema/schema.graphql',
   documents: ['src/**/*.{ts,tsx}', '!src/gql/**'],
@@ -11,6 +11,8 @@ const config: CodegenConfig = {
       presetConfig: { fragmentMasking: false },
       config: {
         useTypeImports: true,
+        // Only what the console's documents use: a schema change elsewhere leaves these files alone.
+        onlyOperationTypes: true,
         enumsAsTypes: true,
         scalars: { DateTimeISO: 'string', JSONObject: 'Record<string, unknown>', JSON: 'unknown' },
       },

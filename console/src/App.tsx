@@ -4,6 +4,7 @@ import { lazy, Suspense } from 'react';
 import { Link, Redirect, Route, Switch, useLocation } from 'wouter';
 import { signOut } from './auth';
 import { AdminKeysPage } from './pages/AdminKeysPage';
+import { AppClientsPage } from './pages/AppClientsPage';
 import { AuditPage } from './pages/AuditPage';
 import { PoolsPage } from './pages/PoolsPage';
 import { PrehooksPage } from './pages/PrehooksPage';
@@ -24,7 +25,7 @@ const NAV = [
   { href: '/tenants', label: 'Tenants' },
   { href: '/roles', label: 'Roles' },
   { href: '/prehooks', label: 'Prehooks' },
-  // App clients: a screen joins here when the API has appClients.
+  { href: '/app-clients', label: 'App clients' },
   { href: '/admin-keys', label: 'Admin keys' },
   { href: '/audit', label: 'Audit log' },
 ];
@@ -58,6 +59,7 @@ export function App() {
               active={location === item.href || location.startsWith(`${item.href}/`)}
               aria-current={location === item.href ? 'page' : undefined}
               onClick={close}
+              variant="filled"
             />
           ))}
         </nav>
@@ -75,6 +77,7 @@ export function App() {
             <Route path="/roles" component={RolesPage} />
             <Route path="/prehooks" component={PrehooksPage} />
             <Route path="/prehooks/:id" component={PrehookPage} />
+            <Route path="/app-clients" component={AppClientsPage} />
             <Route path="/admin-keys" component={AdminKeysPage} />
             <Route path="/audit" component={AuditPage} />
             <Route>

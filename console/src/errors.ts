@@ -22,11 +22,17 @@ export function apiErrors(error: CombinedError | undefined | null): ApiErrors {
   return result;
 }
 
-/** The message for a field, matching `input.name`, `name` or a nested `settings.sync.intervalMinutes`. */
+/** Whether an error's field is the form field `name`: `name`, `input.name`, `input.settings.name`, or an item of it (`input.name.0`). */
+export function fieldMatches(field: string, name: string): boolean {
+  const path = `.${field.replace(/\[(\d+)\]/g, '.$1')}`;
+  return path.endsWith(`.${name}`) || path.includes(`.${name}.`);
+}
+
+/** The message for a form field (see fieldMatches), without the field's name the server puts in front. */
 export function fieldError(errors: ApiErrors, ...names: string[]): string | undefined {
   for (const name of names) {
     for (const [field, message] of Object.entries(errors.fields)) {
-      if (field === name || field.endsWith(`.${name}`)) return message;
+      if (fieldMatches(field, name)) return message.startsWith(`${field}: `) ? message.slice(field.length + 2) : message;
     }
   }
   return undefined;

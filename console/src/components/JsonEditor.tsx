@@ -1,5 +1,6 @@
 import { json } from '@codemirror/lang-json';
-import CodeMirror from '@uiw/react-codemirror';
+import CodeMirror, { EditorView } from '@uiw/react-codemirror';
+import { useMemo } from 'react';
 
 /** A JSON object in a code editor; the caller parses it (and says where it is wrong) on save. */
 export function JsonEditor({
@@ -15,23 +16,29 @@ export function JsonEditor({
   readOnly?: boolean;
   error?: string;
 }) {
+  // The editable element itself carries the name (and the error state), so screen readers announce both.
+  const extensions = useMemo(
+    () => [json(), EditorView.contentAttributes.of({ 'aria-label': label, tabindex: '0', ...(error ? { 'aria-invalid': 'true' } : {}) })],
+    [label, error],
+  );
   return (
     <div>
-      <div style={{ fontSize: 14, fontWeight: 500, marginBottom: 4 }}>{label}</div>
+      <div style={{ fontSize: 14, fontWeight: 500, marginBottom: 4 }} aria-hidden>
+        {label}
+      </div>
       <CodeMirror
         value={value}
         onChange={onChange}
-        extensions={[json()]}
+        extensions={extensions}
         readOnly={readOnly}
         editable={!readOnly}
-        aria-label={label}
         basicSetup={{ foldGutter: false }}
         minHeight="100px"
         maxHeight="320px"
         style={{ border: '1px solid var(--mantine-color-gray-4)', borderRadius: 4 }}
       />
       {error && (
-        <div role="alert" style={{ color: 'var(--mantine-color-red-8)', fontSize: 13, marginTop: 4 }}>
+        <div role="alert" style={{ color: 'var(--mantine-color-red-9)', fontSize: 13, marginTop: 4 }}>
           {error}
         </div>
       )}

@@ -1,7 +1,7 @@
 import { Alert, Badge, Button, Center, Group, Loader, Modal, Stack, Text, Title } from '@mantine/core';
 import { useState, type ReactNode } from 'react';
 import type { CombinedError } from 'urql';
-import { apiErrors } from '../errors';
+import { apiErrors, fieldMatches } from '../errors';
 
 export function PageTitle({ children, actions }: { children: ReactNode; actions?: ReactNode }) {
   return (
@@ -37,7 +37,7 @@ export function ErrorAlert({ error, shown = [] }: { error: CombinedError | undef
   const rest = [
     ...errors.general,
     ...Object.entries(errors.fields)
-      .filter(([field]) => !shown.some((name) => field === name || field.endsWith(`.${name}`)))
+      .filter(([field]) => !shown.some((name) => fieldMatches(field, name)))
       .map(([, message]) => message),
   ];
   if (!rest.length) return null;
@@ -71,7 +71,7 @@ const STATUS_COLORS: Record<string, string> = {
 
 export function StatusBadge({ status }: { status: string }) {
   return (
-    <Badge color={STATUS_COLORS[status] ?? 'gray'} variant="light" autoContrast>
+    <Badge color={STATUS_COLORS[status] ?? 'gray'} variant="dot">
       {status.replaceAll('_', ' ')}
     </Badge>
   );

@@ -14,6 +14,12 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  fragment AppClientFields on AppClient {\n    id\n    name\n    clientId\n    public\n    redirectUris\n    postLogoutRedirectUris\n    corsOrigins\n    createdAt\n  }\n": typeof types.AppClientFieldsFragmentDoc,
+    "\n  query AppClients {\n    appClients {\n      ...AppClientFields\n    }\n  }\n": typeof types.AppClientsDocument,
+    "\n  mutation CreateAppClient($input: CreateAppClientInput!) {\n    createAppClient(input: $input) {\n      ...AppClientFields\n      clientSecret\n    }\n  }\n": typeof types.CreateAppClientDocument,
+    "\n  mutation UpdateAppClient($id: ID!, $input: UpdateAppClientInput!) {\n    updateAppClient(id: $id, input: $input) {\n      ...AppClientFields\n    }\n  }\n": typeof types.UpdateAppClientDocument,
+    "\n  mutation RotateAppClientSecret($id: ID!) {\n    rotateAppClientSecret(id: $id) {\n      id\n      clientId\n      clientSecret\n    }\n  }\n": typeof types.RotateAppClientSecretDocument,
+    "\n  mutation DeleteAppClient($id: ID!) {\n    deleteAppClient(id: $id)\n  }\n": typeof types.DeleteAppClientDocument,
     "\n  query Tenants($first: Int!, $after: String, $filter: TenantFilterInput) {\n    tenants(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        id\n        name\n        metadata\n        createdAt\n      }\n    }\n  }\n": typeof types.TenantsDocument,
     "\n  mutation CreateTenant($input: CreateTenantInput!) {\n    createTenant(input: $input) {\n      id\n      name\n    }\n  }\n": typeof types.CreateTenantDocument,
     "\n  mutation UpdateTenant($id: ID!, $input: UpdateTenantInput!) {\n    updateTenant(id: $id, input: $input) {\n      id\n      name\n      metadata\n    }\n  }\n": typeof types.UpdateTenantDocument,
@@ -53,6 +59,12 @@ type Documents = {
     "\n  mutation DeleteUser($id: ID!) {\n    deleteUser(id: $id)\n  }\n": typeof types.DeleteUserDocument,
 };
 const documents: Documents = {
+    "\n  fragment AppClientFields on AppClient {\n    id\n    name\n    clientId\n    public\n    redirectUris\n    postLogoutRedirectUris\n    corsOrigins\n    createdAt\n  }\n": types.AppClientFieldsFragmentDoc,
+    "\n  query AppClients {\n    appClients {\n      ...AppClientFields\n    }\n  }\n": types.AppClientsDocument,
+    "\n  mutation CreateAppClient($input: CreateAppClientInput!) {\n    createAppClient(input: $input) {\n      ...AppClientFields\n      clientSecret\n    }\n  }\n": types.CreateAppClientDocument,
+    "\n  mutation UpdateAppClient($id: ID!, $input: UpdateAppClientInput!) {\n    updateAppClient(id: $id, input: $input) {\n      ...AppClientFields\n    }\n  }\n": types.UpdateAppClientDocument,
+    "\n  mutation RotateAppClientSecret($id: ID!) {\n    rotateAppClientSecret(id: $id) {\n      id\n      clientId\n      clientSecret\n    }\n  }\n": types.RotateAppClientSecretDocument,
+    "\n  mutation DeleteAppClient($id: ID!) {\n    deleteAppClient(id: $id)\n  }\n": types.DeleteAppClientDocument,
     "\n  query Tenants($first: Int!, $after: String, $filter: TenantFilterInput) {\n    tenants(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        id\n        name\n        metadata\n        createdAt\n      }\n    }\n  }\n": types.TenantsDocument,
     "\n  mutation CreateTenant($input: CreateTenantInput!) {\n    createTenant(input: $input) {\n      id\n      name\n    }\n  }\n": types.CreateTenantDocument,
     "\n  mutation UpdateTenant($id: ID!, $input: UpdateTenantInput!) {\n    updateTenant(id: $id, input: $input) {\n      id\n      name\n      metadata\n    }\n  }\n": types.UpdateTenantDocument,
@@ -106,6 +118,30 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment AppClientFields on AppClient {\n    id\n    name\n    clientId\n    public\n    redirectUris\n    postLogoutRedirectUris\n    corsOrigins\n    createdAt\n  }\n"): (typeof documents)["\n  fragment AppClientFields on AppClient {\n    id\n    name\n    clientId\n    public\n    redirectUris\n    postLogoutRedirectUris\n    corsOrigins\n    createdAt\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AppClients {\n    appClients {\n      ...AppClientFields\n    }\n  }\n"): (typeof documents)["\n  query AppClients {\n    appClients {\n      ...AppClientFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateAppClient($input: CreateAppClientInput!) {\n    createAppClient(input: $input) {\n      ...AppClientFields\n      clientSecret\n    }\n  }\n"): (typeof documents)["\n  mutation CreateAppClient($input: CreateAppClientInput!) {\n    createAppClient(input: $input) {\n      ...AppClientFields\n      clientSecret\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateAppClient($id: ID!, $input: UpdateAppClientInput!) {\n    updateAppClient(id: $id, input: $input) {\n      ...AppClientFields\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateAppClient($id: ID!, $input: UpdateAppClientInput!) {\n    updateAppClient(id: $id, input: $input) {\n      ...AppClientFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RotateAppClientSecret($id: ID!) {\n    rotateAppClientSecret(id: $id) {\n      id\n      clientId\n      clientSecret\n    }\n  }\n"): (typeof documents)["\n  mutation RotateAppClientSecret($id: ID!) {\n    rotateAppClientSecret(id: $id) {\n      id\n      clientId\n      clientSecret\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteAppClient($id: ID!) {\n    deleteAppClient(id: $id)\n  }\n"): (typeof documents)["\n  mutation DeleteAppClient($id: ID!) {\n    deleteAppClient(id: $id)\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -259,3 +295,4 @@ export function graphql(source: string) {
   return (documents as any)[source] ?? {};
 }
 
+export type DocumentType<TDocumentNode extends DocumentNode<any, any>> = TDocumentNode extends DocumentNode<  infer TType,  any>  ? TType  : never;

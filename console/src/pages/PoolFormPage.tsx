@@ -194,9 +194,9 @@ export function PoolFormPage() {
                 {editing && chosen.destinationFields.length > 0 && ` Changing ${chosen.destinationFields.join(' or ')} requires sending every secret again.`}
               </Text>
             )}
-            {err('config') && (
-              <Text c="red" size="sm" role="alert">
-                {err('config')}
+            {errors.fields['input.config'] && (
+              <Text c="red.9" size="sm" role="alert">
+                {errors.fields['input.config']}
               </Text>
             )}
             <ConfigForm

@@ -212,14 +212,16 @@ function JobRow({ job, onCancel }: { job: JobFieldsFragment; onCancel: () => voi
         </Table>
       </Table.ScrollContainer>
       {job.error && (
-        <Text c="red" size="sm">
+        <Text c="red.9" size="sm">
           {job.error}
         </Text>
       )}
       {Object.keys(job.report).length > 0 && (
         <details>
           <summary>{job.dryRun ? 'What the job would do' : 'Report'}</summary>
-          <Code block>{JSON.stringify(job.report, null, 2)}</Code>
+          <Code block tabIndex={0}>
+            {JSON.stringify(job.report, null, 2)}
+          </Code>
         </details>
       )}
     </Paper>

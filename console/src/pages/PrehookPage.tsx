@@ -1,7 +1,7 @@
 import { javascript } from '@codemirror/lang-javascript';
 import { Alert, Badge, Button, Code, Group, NumberInput, Paper, Select, SimpleGrid, Stack, Switch, Table, Text, TextInput, Title } from '@mantine/core';
-import CodeMirror from '@uiw/react-codemirror';
-import { useEffect, useState } from 'react';
+import CodeMirror, { Decoration, EditorView } from '@uiw/react-codemirror';
+import { useEffect, useMemo, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { useLocation, useParams } from 'wouter';
 import { DeletePrehook, PrehookRunsQuery, PrehooksQuery, TestPrehook, UpdatePrehook } from '../api/prehooks';
@@ -10,6 +10,8 @@ import { JsonEditor, parseObject } from '../components/JsonEditor';
 import { apiErrors, fieldError } from '../errors';
 import type { FailurePolicy, RunFieldsFragment } from '../gql/graphql';
 import { EVENT_TYPES, SAMPLE_PAYLOADS, USER_SNAPSHOT_TYPE } from '../prehook-events';
+
+const ERROR_LINE = Decoration.line({ attributes: { style: 'background-color: #ffe3e3' } });
 
 /** One prehook: its code (checked on save, a syntax error named by line), a test run on a sample, the run log. */
 export function PrehookPage() {
@@ -29,6 +31,18 @@ export function PrehookPage() {
   const [payload, setPayload] = useState('{}');
   const [payloadError, setPayloadError] = useState<string>();
   const [saved, setSaved] = useState(false);
+  const errorLine = Number(/\(line (\d+)\)/.exec(apiErrors(updated.error).fields['input.code'] ?? '')?.[1]) || null;
+  const codeExtensions = useMemo(
+    () => [
+      javascript(),
+      EditorView.contentAttributes.of({ 'aria-label': 'Code', 'aria-describedby': 'code-label code-error', tabindex: '0' }),
+      // The line a syntax error names, marked in the editor until the next save.
+      EditorView.decorations.compute(['doc'], (state) =>
+        errorLine && errorLine <= state.doc.lines ? Decoration.set([ERROR_LINE.range(state.doc.line(errorLine).from)]) : Decoration.none,
+      ),
+    ],
+    [errorLine],
+  );
 
   useEffect(() => {
     if (!prehook) return;
@@ -93,15 +107,14 @@ export function PrehookPage() {
                     setCode(value);
                     setSaved(false);
                   }}
-                  extensions={[javascript()]}
-                  aria-labelledby="code-label"
+                  extensions={codeExtensions}
                   minHeight="240px"
                   maxHeight="520px"
                   style={{ border: `1px solid var(--mantine-color-${codeError ? 'red-6' : 'gray-4'})`, borderRadius: 4 }}
                   data-testid="prehook-code"
                 />
                 {codeError && (
-                  <Text c="red.8" size="sm" mt={4} role="alert" data-testid="code-error">
+                  <Text c="red.9" size="sm" mt={4} role="alert" id="code-error" data-testid="code-error">
                     {codeError}
                   </Text>
                 )}
@@ -132,7 +145,7 @@ export function PrehookPage() {
                   Save prehook
                 </Button>
                 {saved && (
-                  <Text c="green.8" size="sm" role="status">
+                  <Text c="teal.9" size="sm" role="status">
                     Saved.
                   </Text>
                 )}
@@ -143,7 +156,7 @@ export function PrehookPage() {
             <Title order={3} size="h4" mb="xs">
               What {prehook.event} receives and may answer
             </Title>
-            <Code block>{`payload: ${types.payload}\n\nresult: ${types.result}\n\n${USER_SNAPSHOT_TYPE}`}</Code>
+            <Code block tabIndex={0}>{`payload: ${types.payload}\n\nresult: ${types.result}\n\n${USER_SNAPSHOT_TYPE}`}</Code>
           </Paper>
         </Stack>
         <Stack>
@@ -168,7 +181,7 @@ export function PrehookPage() {
                   <Text size="sm">{run.durationMs.toFixed(1)} ms</Text>
                 </Group>
                 {run.error && (
-                  <Text c="red.8" size="sm">
+                  <Text c="red.9" size="sm">
                     {run.errorLine ? `Line ${run.errorLine}: ` : ''}
                     {run.error}
                   </Text>
@@ -176,7 +189,9 @@ export function PrehookPage() {
                 <Text size="sm" fw={500}>
                   Result
                 </Text>
-                <Code block>{JSON.stringify(run.result, null, 2)}</Code>
+                <Code block tabIndex={0}>
+                  {JSON.stringify(run.result, null, 2)}
+                </Code>
                 <RunLog run={run} />
               </Stack>
             )}
@@ -241,7 +256,7 @@ function RunLog({ run }: { run: RunFieldsFragment }) {
         Log{run.logTruncated ? ' (truncated)' : ''}
       </Text>
       {lines.length ? (
-        <Code block data-testid="test-log">
+        <Code block tabIndex={0} data-testid="test-log">
           {lines.map((l) => `${(l.atMs ?? 0).toFixed(0).padStart(5)} ms ${l.level ?? 'log'}: ${l.message ?? ''}`).join('\n')}
         </Code>
       ) : (

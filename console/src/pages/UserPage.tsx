@@ -124,6 +124,7 @@ export function UserPage() {
             />
             <MultiSelect
               label="Roles"
+              searchable
               data={(roles.data?.roles ?? []).map((r) => ({ value: r.key, label: r.name }))}
               value={roleKeys}
               onChange={setRoleKeys}
@@ -135,7 +136,7 @@ export function UserPage() {
               </Text>
               <Group gap={4} mt={4}>
                 {(['password', 'oneTimeCode', 'sso', 'sms'] as const).map((c) => (
-                  <Badge key={c} variant={user.capabilities[c] ? 'filled' : 'outline'} color={user.capabilities[c] ? 'teal' : 'gray'} autoContrast>
+                  <Badge key={c} variant="dot" color={user.capabilities[c] ? 'teal' : 'gray'}>
                     {c}
                     {user.capabilities[c] ? '' : ' (no)'}
                   </Badge>
