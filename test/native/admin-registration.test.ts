@@ -59,6 +59,8 @@ describe('admin registration into a native pool', () => {
     const SEND = 'mutation($id: ID!) { sendActivationMessage(userId: $id) }';
     expect(ok(await server.gql(SEND, { id: user.id }))).toEqual({ sendActivationMessage: true });
     const second = codeIn(await inbox.next('lee@example.com', { after: 1 }));
+    const audited = await server.sql<{ target: string; outcome: string }>("select target, outcome from audit_events where action = 'sendActivationMessage'");
+    expect(audited).toEqual([{ target: user.id, outcome: 'ok' }]);
     expect((await postJson(server, '/auth/activation/verify', { email: 'lee@example.com', code: first })).status).toBe(400);
     expect((await postJson(server, '/auth/activation/verify', { email: 'lee@example.com', code: second })).status).toBe(200);
 

@@ -5,6 +5,8 @@ import { errorCode } from '../graphql/errors.js';
 
 const idOf = (value: unknown): string | null =>
   value && typeof value === 'object' && typeof (value as { id?: unknown }).id === 'string' ? (value as { id: string }).id : null;
+/** The target named by the arguments: `id`, or the `userId` of mutations on a user (sendActivationMessage, retryWriteBack). */
+const targetOf = (args: Record<string, unknown>): string | null => idOf(args) ?? (typeof args.userId === 'string' ? args.userId : null);
 
 /**
  * One audit event per executed Mutation root field, with its real outcome. It runs where the field
@@ -19,11 +21,11 @@ export const auditMutations: MiddlewareFn<GraphQLContext> = async ({ args, conte
   const details = { adminKeyId: context.actor.id };
   try {
     const result: unknown = await next();
-    await context.services.audit.record({ ...event, target: idOf(args) ?? idOf(result), outcome: 'ok', details });
+    await context.services.audit.record({ ...event, target: targetOf(args) ?? idOf(result), outcome: 'ok', details });
     return result;
   } catch (error) {
     const field = error instanceof AppError && error.field ? { field: error.field } : {};
-    await context.services.audit.record({ ...event, target: idOf(args), outcome: errorCode(error), details: { ...details, ...field } });
+    await context.services.audit.record({ ...event, target: targetOf(args), outcome: errorCode(error), details: { ...details, ...field } });
     throw error;
   }
 };
