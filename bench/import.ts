@@ -183,3 +183,6 @@ async function main(): Promise<void> {
 }
 
 await main();
+// What keeps the loop alive after the app closed (pg's idle timers, pg-boss's) is not the benchmark's to wait for.
+if (process.env.BENCH_VERBOSE === '1') console.error('still active at the end:', process.getActiveResourcesInfo().join(', ') || 'nothing');
+process.exit(0);

@@ -21,7 +21,7 @@ import {
 import { verifyPassword } from '../passwords/verifier.js';
 import type { UserPool } from '../pools/pool.entity.js';
 import { findPool } from '../pools/pool.repository.js';
-import { clearStaging, mergeStaged, openStaging, type IncomingUser, type MergeOutcome } from '../users/user-merge.repository.js';
+import { analyzeStaging, clearStaging, mergeStaged, openStaging, type IncomingUser, type MergeOutcome } from '../users/user-merge.repository.js';
 import type { Queryable } from '../users/user.repository.js';
 import { normaliseEmail } from '../users/user.service.js';
 import { readAuth0File } from './auth0-file.js';
@@ -155,6 +155,7 @@ async function run(db: Pool, client: PoolClient, pool: UserPool, job: PoolJobVie
   if (options.verify) await checkKnownCredential(detection, options.verify);
 
   // Pass 2: merge the staging in batches, each committed with the job's progress.
+  await analyzeStaging(client);
   const conflicts: FileImportResult['conflicts'] = [];
   progress.start(options.dryRun ? 'importing (dry run)' : 'importing', detection.records);
   let after = 0;

@@ -167,8 +167,12 @@ with input as (
          end as own_roles,
          other.id as other_id, coalesce(other.migrated_from_id = $1 and other.external_id = i.external_id, false) as migrated
   from input i
-  left join lateral (select u.id, u.email, u.profile, u.status, u.metadata, u.password_hash from users u where u.pool_id = $1 and u.external_id = i.external_id) own on true
-  left join lateral (select u.id, u.migrated_from_id, u.external_id from users u where u.email = i.email and u.id is distinct from own.id) other on true
+  -- Each a probe of a unique index, per row: \`limit 1\` keeps the planner from turning them into hash joins over all
+  -- users (it would, on the stale row counts of a table an import is filling).
+  left join lateral (select u.id, u.email, u.profile, u.status, u.metadata, u.password_hash from users u
+                     where u.pool_id = $1 and u.external_id = i.external_id limit 1) own on true
+  left join lateral (select u.id, u.migrated_from_id, u.external_id from users u
+                     where u.email = i.email and u.id is distinct from own.id limit 1) other on true
 ), created as (
   insert into users (id, email, status, tenant_id, profile, metadata, pool_id, migrated_from_id, external_id, password_hash, migrated_at, imported_at, created_at, updated_at)
   select id, email, status, tenant_id, profile, metadata,
@@ -230,6 +234,8 @@ type Row = Record<string, unknown>;
  * The outcome of each, in order (empty when none is left).
  */
 export async function mergeStaged(client: pg.ClientBase, poolId: string, afterOrd: number, limit: number): Promise<MergedUser[]> {
+  // The statement's cost estimate is past jit_above_cost, but compiling its ~200 functions costs more than it saves.
+  await client.query('set local jit = off');
   const { rows } = await client.query(MERGE_STATEMENT, [poolId, afterOrd, limit]);
   return rows.map((row: Row) => ({
     ord: row.ord as number,
@@ -246,6 +252,11 @@ export async function mergeStaged(client: pg.ClientBase, poolId: string, afterOr
             roleIds: jsonColumn<string[] | null>(row.own_roles) ?? [],
           },
   }));
+}
+
+/** Row counts for the planner once a whole file is staged: batches then read the staging by its order's index, not by a scan and sort of all of it. */
+export async function analyzeStaging(client: pg.ClientBase): Promise<void> {
+  await client.query(`analyze ${STAGING}`);
 }
 
 /** Stages one batch and merges it (a page of a source), on a client inside the caller's transaction. */
