@@ -1,9 +1,8 @@
 import express, { type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Orm } from '../db/orm.js';
-import { InvalidRequest } from '../errors/index.js';
 import { endUserBody } from '../http/body.js';
-import { noControl } from '../sign-in/routes.js';
+import { clientIp, noControl, parseBody as parse } from '../http/end-user-input.js';
 import type { CredentialDeps } from './local-credentials.js';
 import { verifyOtpSignIn, startOtpSignIn } from './otp-sign-in.js';
 import { changePassword } from './password-change.js';
@@ -16,15 +15,6 @@ const code = z.string().min(1).max(32);
 const StartBody = z.object({ email });
 const ResetBody = z.object({ email, code, new_password: secret });
 const VerifyBody = z.object({ email, code });
-
-/** The body's fields, or `400 invalid_request` naming the first that is missing or malformed. */
-function parse<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) throw new InvalidRequest(`${parsed.error.issues[0]!.path.join('.') || 'body'}: is missing or malformed`);
-  return parsed.data;
-}
-
-const clientIp = (req: Request): string => req.ip ?? req.socket.remoteAddress ?? 'unknown';
 
 /** RFC 6750 §2.1: `Authorization: Bearer <token>`; anything else is no token. */
 function bearer(req: Request): string | undefined {

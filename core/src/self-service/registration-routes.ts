@@ -1,34 +1,20 @@
 import express, { type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Orm } from '../db/orm.js';
-import { InvalidRequest } from '../errors/index.js';
 import { endUserBody } from '../http/body.js';
+import { clientIp, noControl, parseBody as parse } from '../http/end-user-input.js';
 import { sendActivation, verifyActivation } from './activation.js';
 import { register, type RegistrationDeps } from './registration.js';
 
-// Control characters (NUL first: PostgreSQL refuses it in text) are never part of an email or a password.
-const printable = (value: string) => ![...value].some((character) => character.charCodeAt(0) < 0x20 || character.charCodeAt(0) === 0x7f);
 const email = z.email('must be an email address').max(254);
 const RegisterBody = z.object({
   pool_id: z.uuid('must be a pool id'),
   email,
-  password: z.string().min(1).max(1024).refine(printable, 'must not contain control characters'),
+  password: z.string().min(1).max(1024).refine(noControl, 'must not contain control characters'),
   payload: z.record(z.string(), z.unknown()).default({}),
 });
 const SendBody = z.object({ email: z.string().min(1).max(254) });
 const VerifyBody = z.object({ email: z.string().min(1).max(254), code: z.string().min(1).max(32) });
-
-/** The body's fields, or `400 invalid_request` naming the first that is missing or malformed. */
-function parse<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new InvalidRequest(`${issue.path.join('.') || 'body'}: ${issue.message}`);
-  }
-  return parsed.data;
-}
-
-const clientIp = (req: Request): string => req.ip ?? req.socket.remoteAddress ?? 'unknown';
 
 /** Self-registration into NATIVE pools and activation by mailed code (DESIGN §10). */
 export function registrationRouter(orm: Orm, deps: RegistrationDeps): express.Router {

@@ -3,10 +3,9 @@ import { z } from 'zod';
 import type { Orm } from '../db/orm.js';
 import { InvalidRequest } from '../errors/index.js';
 import { endUserBody } from '../http/body.js';
+import { clientIp, noControl } from '../http/end-user-input.js';
 import { SignInService, type SignInDeps } from './sign-in.service.js';
 
-// Control characters (NUL first: PostgreSQL refuses it in text) are never part of an email or a password.
-export const noControl = (value: string) => ![...value].some((character) => character.charCodeAt(0) < 0x20 || character.charCodeAt(0) === 0x7f);
 const SignInBody = z.object({
   email: z.string().min(1).max(254).refine(noControl, 'must not contain control characters'),
   password: z.string().min(1).max(1024).refine(noControl, 'must not contain control characters'),
@@ -19,7 +18,7 @@ export function signInRouter(orm: Orm, deps: SignInDeps): express.Router {
   router.post('/auth/sign-in', ...endUserBody, async (req: Request, res: Response) => {
     const parsed = SignInBody.safeParse(req.body);
     if (!parsed.success) throw new InvalidRequest(`${parsed.error.issues[0]!.path.join('.') || 'body'}: is required`);
-    const tokens = await new SignInService(orm.em.fork(), deps).signIn({ ...parsed.data, ip: req.ip ?? req.socket.remoteAddress ?? 'unknown' });
+    const tokens = await new SignInService(orm.em.fork(), deps).signIn({ ...parsed.data, ip: clientIp(req) });
     res.set('Cache-Control', 'no-store').json(tokens);
   });
   return router;
