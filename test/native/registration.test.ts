@@ -148,7 +148,9 @@ describe('self-registration in a native pool', () => {
     const poolId = await createNativePool(server, { publicRegistration: true });
     const body = (email: string) => ({ pool_id: poolId, email, password: 'a quiet walk in the park', payload: {} });
     const fresh = await register(body('fay@example.com'));
-    await inbox.next('fay@example.com', { match: (mail) => mail.subject === 'Your activation code' });
+    const activation = await inbox.next('fay@example.com', { match: (mail) => mail.subject === 'Your activation code' });
+    // Proven: activated (an unproven registration is replaced instead; see the pre-hijacking test).
+    expect((await verify('fay@example.com', codeIn(activation))).status).toBe(200);
     // The owner of an external pool's email or a native one: the same.
     const again = await register(body('FAY@example.com'));
     expect(again).toEqual(fresh);
@@ -164,8 +166,10 @@ describe('self-registration in a native pool', () => {
       return performance.now() - started;
     };
     const median = (values: number[]) => values.sort((a, b) => a - b)[1]!;
-    for (const n of [1, 2, 3]) await register(body(`gus${n}@example.com`));
-    await inbox.next('gus3@example.com');
+    for (const n of [1, 2, 3]) {
+      await register(body(`gus${n}@example.com`));
+      expect((await verify(`gus${n}@example.com`, codeIn(await inbox.next(`gus${n}@example.com`)))).status).toBe(200);
+    }
     const taken: number[] = [];
     const created: number[] = [];
     // Interleaved, so both see the same load (mails being delivered, other tests' servers).
@@ -188,13 +192,42 @@ describe('self-registration in a native pool', () => {
     expect(await server.sql("select id from users where email = 'race.reg@example.com'")).toHaveLength(1);
     // AUTO_CREATE (the default): one tenant, the winner's; the losers' rolled back with their insert.
     expect(await server.sql("select id from tenants where name = 'race.reg@example.com''s tenant'")).toHaveLength(1);
-    expect((await auditOf('register', 'race.reg@example.com')).map((event) => event.outcome).sort()).toEqual([
-      'email_taken',
-      'email_taken',
-      'email_taken',
-      'email_taken',
-      'ok',
-    ]);
+    // The losers either lost the insert (email_taken) or found the winner still pending and replaced its password.
+    const outcomes = (await auditOf('register', 'race.reg@example.com')).map((event) => event.outcome);
+    expect(outcomes.filter((outcome) => outcome === 'ok')).toHaveLength(1);
+    expect(outcomes.filter((outcome) => outcome !== 'ok').every((outcome) => ['email_taken', 'replaced_pending'].includes(outcome))).toBe(true);
+    expect(outcomes).toHaveLength(5);
+  });
+
+  it('an email registered by someone else first is still its owner’s: the last registration wins, and the mailbox activates it', async () => {
+    const poolId = await createNativePool(server, { publicRegistration: true });
+    const email = 'victim.prehijack@example.com';
+    // The attacker registers the victim's email with a password of their own, and cannot read the code.
+    expect((await register({ pool_id: poolId, email, password: 'attacker knows this one' })).status).toBe(201);
+    const attackersCode = codeIn(await inbox.next(email));
+    // The victim registers later, with their own password: the same answer, and a new code to their mailbox.
+    expect(await register({ pool_id: poolId, email, password: 'victim chose this one' })).toEqual({ status: 201, body: { status: 'PENDING_ACTIVATION' } });
+    const victimsCode = codeIn(await inbox.next(email, { after: 1 }));
+    expect((await verify(email, attackersCode)).body.error).toBe('invalid_code');
+    expect(await verify(email, victimsCode)).toEqual({ status: 200, body: { status: 'ACTIVE' } });
+    expect((await signIn(server, email, 'victim chose this one')).status).toBe(200);
+    expect((await signIn(server, email, 'attacker knows this one')).status).toBe(401);
+    expect(await server.sql('select id from users where email = ?', [email])).toHaveLength(1);
+    expect((await auditOf('register', email)).map((event) => event.outcome)).toEqual(['ok', 'replaced_pending']);
+  });
+
+  it('the owner of an email someone else registered takes it over by password reset, which activates it', async () => {
+    const poolId = await createNativePool(server, { publicRegistration: true });
+    const email = 'owner.reset@example.com';
+    expect((await register({ pool_id: poolId, email, password: 'attacker knows this one' })).status).toBe(201);
+    await inbox.next(email);
+    expect((await postJson(server, '/auth/password/reset/start', { email }, from())).status).toBe(202);
+    const reset = await inbox.next(email, { match: (mail) => mail.subject !== 'Your activation code' });
+    const finished = await postJson(server, '/auth/password/reset/finish', { email, code: codeIn(reset), new_password: 'only the owner knows' }, from());
+    expect(finished.status).toBe(204);
+    expect(await server.sql('select status from users where email = ?', [email])).toEqual([{ status: 'ACTIVE' }]);
+    expect((await signIn(server, email, 'only the owner knows')).status).toBe(200);
+    expect((await signIn(server, email, 'attacker knows this one')).status).toBe(401);
   });
 
   it('runs the beforeUserCreate prehooks on registration', async () => {

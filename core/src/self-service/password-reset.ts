@@ -6,7 +6,7 @@ import { assertPasswordAllowed } from '../passwords/policy.js';
 import { failureStatement, inconclusiveStatements, successStatements } from '../sign-in/throttle.js';
 import { verifyCode } from '../one-time-codes/one-time-codes.js';
 import { signsInHere } from '../users/user.entity.js';
-import { userWithRelations } from '../users/user.repository.js';
+import { activateStatement, userWithRelations } from '../users/user.repository.js';
 import { normaliseEmail } from '../users/user.service.js';
 import { countMailRequest } from './registration.js';
 import { mailCode, newPasswordStatements, passwordPolicyOf, reserveAttempt, type CredentialDeps } from './local-credentials.js';
@@ -21,10 +21,10 @@ export async function startPasswordReset(em: EntityManager, deps: CredentialDeps
   const email = normaliseEmail(request.email);
   const wait = await countMailRequest(em, email, request.ip);
   const user = wait > 0 ? null : await userWithRelations(em, { email });
-  const mailed = Boolean(user && user.status === 'ACTIVE' && resettable(user));
+  const mailed = Boolean(user && resettable(user));
   if (mailed) await mailCode(em, deps.box, user!, 'PASSWORD_RESET', 'password-reset');
   const reason =
-    wait > 0 ? { retryAfterSeconds: wait } : user && !mailed ? { reason: user.status === 'ACTIVE' ? 'password kept by the user’s pool' : user.status } : {};
+    wait > 0 ? { retryAfterSeconds: wait } : user && !mailed ? { reason: user.status === 'DISABLED' ? user.status : 'password kept by the user’s pool' } : {};
   await new AuditLog(em, deps.logger).record({
     actor: user ? `user:${user.id}` : 'anonymous',
     action: 'password-reset-start',
@@ -34,8 +34,14 @@ export async function startPasswordReset(em: EntityManager, deps: CredentialDeps
   });
 }
 
-/** A password kept here, of a user who may sign in with it (a disabled native pool signs none of its users in). */
-const resettable = (user: { pool?: { type: string; enabled: boolean } | null }): boolean => signsInHere(user) && (!user.pool || user.pool.enabled);
+/**
+ * A password kept here, of a user who may sign in with it (a disabled native pool signs none of its users
+ * in). A user still PENDING_ACTIVATION may reset too, and the reset activates them: the code proves the
+ * mailbox as an activation code does, and the mailbox's owner ends up with a password of their own even
+ * when someone else registered their email first (account pre-hijacking).
+ */
+const resettable = (user: { status: string; pool?: { type: string; enabled: boolean } | null }): boolean =>
+  (user.status === 'ACTIVE' || user.status === 'PENDING_ACTIVATION') && signsInHere(user) && (!user.pool || user.pool.enabled);
 
 export interface PasswordResetFinish {
   email: string;
@@ -70,7 +76,7 @@ export async function finishPasswordReset(em: EntityManager, deps: CredentialDep
   const user = await userWithRelations(em, { email });
   let check = 'no_user';
   try {
-    if (user && user.status === 'ACTIVE' && resettable(user)) {
+    if (user && resettable(user)) {
       check = await em.transactional(async (tx) => {
         const outcome = await verifyCode(tx, { userId: user.id, purpose: 'PASSWORD_RESET', code: request.code }, deps.box);
         if (outcome !== 'consumed') return outcome;
@@ -78,7 +84,8 @@ export async function finishPasswordReset(em: EntityManager, deps: CredentialDep
         await assertPasswordAllowed(request.newPassword, { email, policy: passwordPolicyOf(user) });
         const writes = [
           ...(await newPasswordStatements(user.id, request.newPassword)),
-          AuditLog.statement(event(user.id, 'ok')),
+          ...(user.status === 'PENDING_ACTIVATION' ? [activateStatement(user.id)] : []),
+          AuditLog.statement(event(user.id, 'ok', user.status === 'PENDING_ACTIVATION' ? { activated: true } : {})),
           ...successStatements(reservation),
         ];
         for (const write of writes) await tx.execute(write.sql, write.params);

@@ -20,6 +20,7 @@ import { countAttemptStatement, reserveAttemptStatement, type AttemptKind } from
 import { Tenant } from '../tenants/tenant.entity.js';
 import { TenantService } from '../tenants/tenant.service.js';
 import { User, type UserStatus } from '../users/user.entity.js';
+import { replacePendingRegistration } from '../users/user.repository.js';
 import { normaliseEmail } from '../users/user.service.js';
 import { documentProblem, queueActivation } from './native-rules.js';
 
@@ -93,7 +94,11 @@ export async function register(em: EntityManager, deps: RegistrationDeps, reques
     const status: UserStatus = config.activationRequired ? 'PENDING_ACTIVATION' : 'ACTIVE';
     // Hashed whether or not the email is taken: both answers take the hash's time.
     const passwordHash = await hashPassword(request.password);
-    const owner = await em.findOne(User, { email }, { fields: ['id'] });
+    const owner = await em.findOne(User, { email }, { fields: ['id', 'status', 'pool', 'lastSignInAt'] });
+    if (owner && unproven(owner, pool) && (await replacePending(em, deps.box, { id: owner.id, email }, pool, passwordHash, request.payload))) {
+      await audit.record(event('replaced_pending', owner.id));
+      return { status };
+    }
     const userId = owner ? null : await create(em, deps, { pool, email, status, passwordHash, profile: request.payload, ip: request.ip });
     if (!userId) {
       await mailOwner(em, deps.box, email, pool);
@@ -106,6 +111,35 @@ export async function register(em: EntityManager, deps: RegistrationDeps, reques
     if (error instanceof ApiError) await audit.record(event(error.code, null, error.details));
     throw error;
   }
+}
+
+/**
+ * A registration nobody has proven yet: still waiting for its activation code, in this pool, never
+ * signed in. Whoever registered it may not hold the mailbox, so it must not keep the email from its
+ * owner (account pre-hijacking: an attacker registers the victim's email with a password of their own
+ * and waits for the victim to activate it).
+ */
+const unproven = (owner: User, pool: UserPool): boolean => owner.status === 'PENDING_ACTIVATION' && owner.pool?.id === pool.id && owner.lastSignInAt == null;
+
+/**
+ * The last registration of an unproven email wins: its password and profile replace the pending ones and
+ * a new activation code (the old one dies) goes to the mailbox, in one transaction. The code is what
+ * proves the mailbox, so the account is activated by whoever holds it, with the password they chose
+ * last. Returns false when the user left PENDING_ACTIVATION meanwhile (then the email is simply taken).
+ */
+async function replacePending(
+  em: EntityManager,
+  box: SecretBox,
+  user: { id: string; email: string },
+  pool: UserPool,
+  passwordHash: string,
+  profile: Record<string, unknown>,
+): Promise<boolean> {
+  return em.transactional(async (tx) => {
+    if (!(await replacePendingRegistration(tx, user.id, passwordHash, profile))) return false;
+    await queueActivation(tx, box, user, pool);
+    return true;
+  });
 }
 
 /** The owner of a taken email is told someone tried (no code: nothing to act on but their own sign-in). */

@@ -16,7 +16,6 @@ import type pg from 'pg';
 import { countUpTo, type Count } from '../db/count.js';
 import { escapeLike, jsonColumn, pgArray } from '../db/sql.js';
 import { query, type Statement } from '../db/statements.js';
-import { newId } from '../ids.js';
 import type { PoolSettings, PoolType } from '../pools/pool.entity.js';
 import { Role } from '../roles/role.entity.js';
 import { User, type UserStatus } from './user.entity.js';
@@ -273,6 +272,25 @@ export const newPasswordStatement = (userId: string, passwordHash: string): Stat
   sql: 'update users set password_hash = ?, updated_at = now() where id = ?',
   params: [passwordHash, userId],
 });
+
+/** A pending user made ACTIVE by a code that proved their mailbox (a password reset's, self-service/password-reset.ts). */
+export const activateStatement = (userId: string): Statement => ({
+  sql: `update users set status = 'ACTIVE', updated_at = now() where id = ? and status = 'PENDING_ACTIVATION'`,
+  params: [userId],
+});
+
+/**
+ * A later registration of a still-unproven email (self-service/registration.ts): its password and profile
+ * replace the pending ones. False when the user is pending no more (activated meanwhile).
+ */
+export async function replacePendingRegistration(em: EntityManager, userId: string, passwordHash: string, profile: Record<string, unknown>): Promise<boolean> {
+  const { affectedRows } = await em.execute<{ affectedRows: number }>(
+    `update users set password_hash = ?, profile = ?, updated_at = now() where id = ? and status = 'PENDING_ACTIVATION' and last_sign_in_at is null`,
+    [passwordHash, JSON.stringify(profile), userId],
+    'run',
+  );
+  return affectedRows > 0;
+}
 
 // ---------------------------------------------------------------------------------------------------
 // Provisioning: the first sign-in of a user a source knows.
