@@ -1,10 +1,13 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../support/browser.js';
 import { ok, startTestServer, type TestServer } from '../support/server.js';
 import { configSource } from '../fixtures/test-sources.js';
+import { startDirectoryPeer, type DirectoryPeer } from '../fixtures/directory-peer.js';
+import { directorySource } from '../fixtures/directory-source.js';
+import { addPeerUsers, createDirectoryPool } from '../jobs/support.js';
 
 /**
  * The admin console (console/, built at install time) served by the real server at /admin, driven by
@@ -14,6 +17,7 @@ import { configSource } from '../fixtures/test-sources.js';
 let server: TestServer;
 let browser: Browser;
 let page: Page;
+let peer: DirectoryPeer;
 /** Browser tests on a loaded 2-core machine: generous, and still far from CI's limit. */
 const SLOW = 120_000;
 const SHOTS = new URL('../../docs/screenshots/', import.meta.url).pathname;
@@ -24,8 +28,11 @@ async function axe(page: Page): Promise<void> {
   const { violations } = await new AxeBuilder({ page }).analyze();
   expect(violations.map((v) => `${v.id} (${v.nodes.length}×): ${v.nodes[0]!.target.join(' ')} ${v.nodes[0]!.failureSummary ?? ''}`)).toEqual([]);
 }
+/** The README's pictures, refreshed with UPDATE_SCREENSHOTS=1 (a plain test run leaves the checked-in files alone). */
 async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: `${SHOTS}console-${name}.png`, fullPage: true });
+  const image = await page.screenshot({ fullPage: true });
+  expect(image.length).toBeGreaterThan(1000);
+  if (process.env.UPDATE_SCREENSHOTS) writeFileSync(`${SHOTS}console-${name}.png`, image);
 }
 async function signIn(page: Page, key: string): Promise<void> {
   await page.goto(`${server.url}/admin/`);
@@ -34,8 +41,8 @@ async function signIn(page: Page, key: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  [server, browser] = await Promise.all([startTestServer({ sources: [configSource] }), launchBrowser()]);
+  if (process.env.UPDATE_SCREENSHOTS) mkdirSync(SHOTS, { recursive: true });
+  [server, browser, peer] = await Promise.all([startTestServer({ sources: [configSource, directorySource] }), launchBrowser(), startDirectoryPeer()]);
   page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
   // Well under the test's own timeout, so a missing element fails with its locator, not a bare timeout.
   page.setDefaultTimeout(10_000);
@@ -43,6 +50,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
+  await peer?.close();
 });
 
 describe('serving /admin', () => {
@@ -231,6 +239,36 @@ describe('pools', () => {
       await expect.poll(gqlNames).toEqual(['Second', 'Directory', 'First']);
       await axe(page);
       await shot(page, 'pools');
+    },
+    SLOW,
+  );
+});
+
+describe('pool jobs', () => {
+  it(
+    'runs a dry-run import and then an import, following their progress live, with the dry run’s report',
+    async () => {
+      addPeerUsers(peer, 120, 'legacy');
+      const poolId = await createDirectoryPool(server, peer, 'Legacy');
+      await page.goto(`${server.url}/admin/pools/${poolId}`);
+      await page.getByText('No imports or syncs yet.').waitFor();
+      await page.getByRole('switch', { name: 'Dry run (report only)' }).check();
+      await page.getByRole('button', { name: 'Import users' }).click();
+      // No reload: the page polls while a job is queued or running, so the finished job shows up by itself.
+      const jobs = page.getByTestId('pool-job');
+      await expect.poll(() => jobs.first().textContent(), { timeout: 60_000 }).toMatch(/import \(dry run\).*SUCCEEDED/);
+      expect(await jobs.first().getByRole('table', { name: 'Job progress' }).textContent()).toMatch(/^SeenCreated.*120120/);
+      await jobs.first().getByText('What the job would do').click();
+      expect(await jobs.first().locator('pre').textContent()).toContain('legacy');
+      expect((await server.sql('select 1 from users where pool_id = ?', [poolId])).length).toBe(0);
+
+      await page.getByRole('switch', { name: 'Dry run (report only)' }).uncheck();
+      await page.getByRole('button', { name: 'Import users' }).click();
+      await expect.poll(() => jobs.first().textContent(), { timeout: 60_000 }).toMatch(/^import[^(]*SUCCEEDED/);
+      expect((await server.sql('select 1 from users where pool_id = ?', [poolId])).length).toBe(120);
+      await expect.poll(() => page.getByText(/120 users · 0 migrated · 120 not migrated/).count()).toBe(1);
+      await axe(page);
+      await shot(page, 'pool-jobs');
     },
     SLOW,
   );

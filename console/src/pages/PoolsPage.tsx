@@ -2,7 +2,7 @@ import { closestCenter, DndContext, KeyboardSensor, PointerSensor, useSensor, us
 import { arrayMove, SortableContext, sortableKeyboardCoordinates, useSortable, verticalListSortingStrategy } from '@dnd-kit/sortable';
 import { CSS } from '@dnd-kit/utilities';
 import { ActionIcon, Anchor, Badge, Button, Group, Paper, Stack, Text } from '@mantine/core';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { Link } from 'wouter';
 import { PoolsQuery, ReorderPools } from '../api/pools';
@@ -61,12 +61,17 @@ export function PoolsPage() {
   useEffect(() => {
     if (data) setOrder(data.userPools);
   }, [data]);
+  // Where the item was last announced to be: the drop goes there, so what a keyboard user heard is what happens
+  // (dnd-kit re-measures the sliding rows and may otherwise resolve the drop against a row in mid-transition).
+  const lastOver = useRef<string | number | null>(null);
   const sensors = useSensors(useSensor(PointerSensor), useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }));
 
-  async function onDragEnd({ active, over }: DragEndEvent) {
-    if (!over || active.id === over.id) return;
+  async function onDragEnd({ active }: DragEndEvent) {
+    const target = lastOver.current;
+    lastOver.current = null;
+    if (target === null || active.id === target) return;
     const from = order.findIndex((pool) => pool.id === active.id);
-    const to = order.findIndex((pool) => pool.id === over.id);
+    const to = order.findIndex((pool) => pool.id === target);
     const next = arrayMove(order, from, to);
     setOrder(next);
     const result = await reorderPools({ ids: next.map((pool) => pool.id) });
@@ -96,6 +101,11 @@ export function PoolsPage() {
         <DndContext
           sensors={sensors}
           collisionDetection={closestCenter}
+          onDragStart={({ active }) => (lastOver.current = active.id)}
+          onDragOver={({ over }) => {
+            if (over) lastOver.current = over.id;
+          }}
+          onDragCancel={() => (lastOver.current = null)}
           onDragEnd={onDragEnd}
           accessibility={{
             announcements: {
