@@ -206,7 +206,6 @@ function toRow(pool: UserPool, record: ImportRecord): IncomingUser {
   const tenant = mode === 'PREDEFINED' ? tenantId : mode === 'FROM_ATTRIBUTE' ? record.tenantId : ownTenant;
   return {
     ord: record.at,
-    id: newId(),
     externalId: record.externalId,
     email,
     profile: record.profile,

@@ -194,7 +194,6 @@ async function toRows(
     const auto = pool.settings.tenantResolution.mode === 'AUTO_CREATE';
     const row: IncomingUser = {
       ord: 0,
-      id: newId(),
       externalId: identity.externalId,
       email,
       profile: profileOf(identity),
