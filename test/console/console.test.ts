@@ -102,8 +102,10 @@ describe('signing in', () => {
 
 const gqlNames = async () => (ok(await server.gql('{ userPools { name } }')).userPools as { name: string }[]).map((p) => p.name);
 /** Picks `option` in the Mantine combobox labelled `label`. */
-async function choose(label: string, option: string): Promise<void> {
-  await page.getByRole('combobox', { name: label, exact: true }).click();
+async function choose(label: string, option: string, search?: string): Promise<void> {
+  const box = page.getByRole('combobox', { name: label, exact: true });
+  await box.click();
+  if (search) await box.fill(search);
   await page.getByRole('option', { name: option, exact: true }).click();
 }
 /** Replaces the text of the CodeMirror editor named `name` (insertText: no auto-closed brackets). */
@@ -223,11 +225,14 @@ describe('pools', () => {
       await page.getByRole('link', { name: 'Pools' }).click();
       await expect.poll(() => page.getByTestId('pool-row').count()).toBe(3);
       const handle = (name: string) => page.getByRole('button', { name: new RegExp(`^Move ${name} `) });
+      // The list settles first (its network refresh re-renders the rows); the keys then come at a person's pace,
+      // each after the rows have slid into place (dnd-kit's 250 ms transition).
+      await page.waitForLoadState('networkidle');
       await handle('Directory').focus();
-      await page.keyboard.press('Space');
-      await page.keyboard.press('ArrowUp');
-      await page.keyboard.press('ArrowUp');
-      await page.keyboard.press('Space');
+      for (const key of ['Space', 'ArrowUp', 'ArrowUp', 'Space']) {
+        await page.keyboard.press(key);
+        await page.waitForTimeout(400);
+      }
       await expect.poll(gqlNames).toEqual(['Directory', 'First', 'Second']);
 
       const from = (await handle('Second').boundingBox())!;
@@ -321,7 +326,7 @@ describe('users', () => {
       await page.getByRole('button', { name: 'Save user' }).click();
       await page.getByText(/not valid JSON/).waitFor();
       await setEditor('Profile', '{ "name": "Seven" }');
-      await choose('Tenant', 'Acme');
+      await choose('Tenant', 'Acme', 'Ac');
       await page.getByRole('combobox', { name: 'Roles', exact: true }).click();
       await page.getByRole('option', { name: 'Admin', exact: true }).click();
       await page.keyboard.press('Escape');

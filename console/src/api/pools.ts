@@ -17,6 +17,7 @@ export const PoolFields = graphql(`
       syncUserAttributes
       timeoutMs
       writeBack
+      reloadClaimsOnRefresh
       sync {
         intervalMinutes
         onSourceDeletion

@@ -13,6 +13,7 @@ interface Settings {
   syncUserAttributes: boolean;
   linkExistingUsers: boolean;
   writeBack: boolean;
+  reloadClaimsOnRefresh: boolean;
   timeoutMs: number;
   intervalMinutes: number;
   onSourceDeletion: SourceDeletion;
@@ -25,6 +26,7 @@ const DEFAULTS: Settings = {
   syncUserAttributes: false,
   linkExistingUsers: false,
   writeBack: false,
+  reloadClaimsOnRefresh: true,
   timeoutMs: 5000,
   intervalMinutes: 0,
   onSourceDeletion: 'DISABLE',
@@ -71,6 +73,7 @@ export function PoolFormPage() {
       syncUserAttributes: s.syncUserAttributes,
       linkExistingUsers: s.linkExistingUsers,
       writeBack: s.writeBack,
+      reloadClaimsOnRefresh: s.reloadClaimsOnRefresh,
       timeoutMs: s.timeoutMs,
       intervalMinutes: s.sync.intervalMinutes,
       onSourceDeletion: s.sync.onSourceDeletion,
@@ -108,6 +111,7 @@ export function PoolFormPage() {
         jitMigration: settings.jitMigration,
         syncUserAttributes: settings.syncUserAttributes,
         timeoutMs: settings.timeoutMs,
+        reloadClaimsOnRefresh: settings.reloadClaimsOnRefresh,
         ...(type === 'IDP_FEDERATION' ? { linkExistingUsers: settings.linkExistingUsers } : {}),
         ...(type === 'EXTERNAL' ? { writeBack: settings.writeBack } : {}),
         sync: { intervalMinutes: settings.intervalMinutes, onSourceDeletion: settings.onSourceDeletion },
@@ -141,6 +145,7 @@ export function PoolFormPage() {
           'syncUserAttributes',
           'linkExistingUsers',
           'writeBack',
+          'reloadClaimsOnRefresh',
           'timeoutMs',
           'intervalMinutes',
           'tenantId',
@@ -244,6 +249,12 @@ export function PoolFormPage() {
                 error={err('writeBack')}
               />
             )}
+            <Switch
+              label="A token refresh re-reads the user's roles, tenant and profile (off: refreshed tokens keep the sign-in's claims)"
+              checked={settings.reloadClaimsOnRefresh}
+              onChange={(e) => set('reloadClaimsOnRefresh', e.currentTarget.checked)}
+              error={err('reloadClaimsOnRefresh')}
+            />
             <SimpleGrid cols={{ base: 1, sm: 2 }}>
               <NumberInput
                 label="Source timeout (ms)"

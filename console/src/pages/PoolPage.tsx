@@ -107,7 +107,12 @@ export function PoolPage() {
           {stats.users === 0 ? (
             <Empty>No users from this pool yet.</Empty>
           ) : (
-            <Group align="center" wrap="wrap">
+            <Group
+              align="center"
+              wrap="wrap"
+              role="img"
+              aria-label={`${stats.migrated} of ${stats.users} users migrated; ${stats.imported} imported; ${stats.signedInLast30Days} signed in during the last 30 days`}
+            >
               <DonutChart
                 size={140}
                 thickness={24}
@@ -117,7 +122,6 @@ export function PoolPage() {
                   { name: 'Migrated', value: stats.migrated, color: 'teal.6' },
                   { name: 'Not migrated', value: stats.notMigrated, color: 'gray.4' },
                 ]}
-                aria-label={`${stats.migrated} of ${stats.users} users migrated`}
               />
               <BarChart
                 h={160}
@@ -129,7 +133,6 @@ export function PoolPage() {
                 ]}
                 dataKey="figure"
                 series={[{ name: 'value', label: 'Users', color: 'blue.6' }]}
-                aria-label="Users, imported, signed in during the last 30 days"
               />
             </Group>
           )}

@@ -15,7 +15,9 @@ export function UserPage() {
   const [, navigate] = useLocation();
   const [{ data, fetching, error }] = useQuery({ query: UserQuery, variables: { id } });
   const [roles] = useQuery({ query: RolesQuery });
-  const [tenants] = useQuery({ query: TenantsQuery, variables: { first: 100 } });
+  // Tenants are searched on the server by name prefix: there may be far more than a list can hold.
+  const [tenantSearch, setTenantSearch] = useState('');
+  const [tenants] = useQuery({ query: TenantsQuery, variables: { first: 20, filter: tenantSearch.trim() ? { name: tenantSearch.trim() } : undefined } });
   const [updated, updateUser] = useMutation(UpdateUser);
   const [deleted, deleteUser] = useMutation(DeleteUser);
   const user = data?.user;
@@ -117,7 +119,11 @@ export function UserPage() {
               label="Tenant"
               clearable
               searchable
-              data={(tenants.data?.tenants.nodes ?? []).map((t) => ({ value: t.id, label: t.name }))}
+              searchValue={tenantSearch}
+              onSearchChange={setTenantSearch}
+              filter={({ options }) => options}
+              nothingFoundMessage="No tenant starts with that"
+              data={tenantOptions(tenants.data?.tenants.nodes ?? [], user.tenant)}
               value={tenantId}
               onChange={setTenantId}
               error={fieldError(errors, 'tenantId')}
@@ -176,4 +182,10 @@ export function UserPage() {
       </Group>
     </>
   );
+}
+
+/** The tenants found, plus the user's own (so the select can show it whatever the search). */
+function tenantOptions(found: { id: string; name: string }[], current: { id: string; name: string } | null | undefined) {
+  const all = current && !found.some((t) => t.id === current.id) ? [current, ...found] : found;
+  return all.map((t) => ({ value: t.id, label: t.name }));
 }
