@@ -3,6 +3,7 @@ import { createAuth0Clients, idTokenClaims } from './client.js';
 import { auth0Config, type Auth0Config } from './config.js';
 import { mapAuth0Error, toSourceError, WRONG_CREDENTIALS } from './errors.js';
 import { mapIdentity, toPatch, type Auth0User } from './map-identity.js';
+import { auth0Exports } from './export.js';
 import { decodeCursor, encodeCursor, PAGE_SIZE, MAX_PAGES } from './paging.js';
 
 export function connectAuth0(config: Auth0Config, ctx: SourceContext): ExternalConnection {
@@ -31,6 +32,17 @@ export function connectAuth0(config: Auth0Config, ctx: SourceContext): ExternalC
     const users = (await call('users-by-email', () => management.users.listUsersByEmail({ email }))) as Auth0User[];
     const inConnection = config.connection ? users.filter((u) => u.identities?.some((i) => i.connection === config.connection)) : users;
     return inConnection[0] ?? null;
+  }
+
+  const exports = auth0Exports(management, ctx, config.connection);
+
+  /** One page of the export's lines; a job Auth0 no longer has is started again from its first line. */
+  async function exportPage(jobId: string, line: number) {
+    const read = await exports.read(jobId, line);
+    if (read.kind === 'pending') return { users: [], cursor: encodeCursor({ page: 0, export: jobId, line }) };
+    if (read.kind === 'expired') return { users: [], cursor: encodeCursor({ page: 0, export: await exports.start(), line: 0 }) };
+    const next = read.more ? encodeCursor({ page: 0, export: jobId, line: line + read.users.length }) : null;
+    return { users: read.users.map((user) => mapIdentity(user, field)), cursor: next };
   }
 
   const connection: ExternalConnection = {
@@ -64,7 +76,8 @@ export function connectAuth0(config: Auth0Config, ctx: SourceContext): ExternalC
 
     // Roles are left out of listed users: one extra call per user would exhaust the Management API rate limit.
     async listUsers(cursor) {
-      const { page, from, skip = [], lastAt, lastIds = [] } = decodeCursor(cursor);
+      const { page, from, skip = [], lastAt, lastIds = [], export: exportId, line = 0 } = decodeCursor(cursor);
+      if (exportId) return exportPage(exportId, line);
       const result = await call('list users', () =>
         management.users.list({
           page,
@@ -77,6 +90,8 @@ export function connectAuth0(config: Auth0Config, ctx: SourceContext): ExternalC
       );
       const listed = result.data as Auth0User[];
       const total = (result.response as { total?: number }).total ?? 0;
+      // Auth0 pages only through the first 1,000 results: a larger tenant is read from a users-export job.
+      if (page === 0 && !from && total > MAX_PAGES * PAGE_SIZE) return exportPage(await exports.start(), 0);
       const hasMore = listed.length === PAGE_SIZE && page * PAGE_SIZE + listed.length < total;
       // Who was listed at the newest instant so far: a new window starts there, inclusively.
       const pageLast = String(listed.at(-1)?.created_at ?? lastAt ?? '');

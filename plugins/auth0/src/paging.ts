@@ -12,6 +12,9 @@ export interface Cursor {
   /** The newest created_at listed so far in this window, and the users listed at exactly that instant. */
   lastAt?: string | undefined;
   lastIds?: string[] | undefined;
+  /** Past 1,000 users the listing reads a users-export job instead: its id, and how many of its lines are done. */
+  export?: string | undefined;
+  line?: number | undefined;
 }
 
 export function encodeCursor(cursor: Cursor): string {
@@ -23,6 +26,11 @@ export function decodeCursor(cursor: string | null | undefined): Cursor {
   try {
     const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Cursor;
     const ids = (list: unknown) => list === undefined || (Array.isArray(list) && list.every((id) => typeof id === 'string'));
+    if (value.export !== undefined) {
+      if (typeof value.export === 'string' && value.export && Number.isInteger(value.line) && (value.line ?? -1) >= 0)
+        return { page: 0, export: value.export, line: value.line };
+      return { page: 0 };
+    }
     if (Number.isInteger(value.page) && value.page >= 0 && value.page < MAX_PAGES && ids(value.skip) && ids(value.lastIds)) return value;
   } catch {
     // fall through

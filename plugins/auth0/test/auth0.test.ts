@@ -83,14 +83,8 @@ describe('auth0: authenticate', () => {
 });
 
 describe('auth0: users', () => {
-  it('listUsers pages by 100 and opens a new search window past 1,000, listing each user once', async () => {
-    for (let i = 0; i < 1050; i++) fake.store.addUser({ email: `bulk-${i}@example.com`, password: PASSWORD });
-    // Several users created in the same instant straddle the 1,000th result, where the second window begins.
-    const ordered = [...fake.store.users.values()].sort((a, b) => a.created_at.localeCompare(b.created_at) || a.user_id.localeCompare(b.user_id));
-    const boundary = ordered[999]!.created_at;
-    for (const user of ordered.slice(995, 1005)) user.created_at = boundary;
+  async function listAll(cursor?: string | null) {
     const listed: string[] = [];
-    let cursor: string | null | undefined;
     let pages = 0;
     do {
       const page = await source.listUsers!(cursor);
@@ -98,9 +92,70 @@ describe('auth0: users', () => {
       cursor = page.cursor;
       pages++;
     } while (cursor && pages < 30);
-    expect(new Set(listed).size).toBe(fake.store.users.size);
-    expect(listed).toHaveLength(fake.store.users.size);
-    expect(pages).toBe(11); // 10 pages in the first window, the rest in the second
+    return { listed, pages };
+  }
+
+  /** The export is scoped to the configured connection (carol is in another one). */
+  const inConnection = () =>
+    new Set([...fake.store.users.values()].filter((user) => user.identities[0]?.connection === 'Username-Password-Authentication').map((user) => user.user_id));
+
+  it('listUsers pages a small tenant with GET /api/v2/users and starts no export', async () => {
+    fake.store.calls.length = 0;
+    const { listed, pages } = await listAll();
+    expect(new Set(listed)).toEqual(new Set(fake.store.users.keys()));
+    expect(pages).toBe(1);
+    expect(fake.store.calls.filter((call) => call.includes('jobs'))).toEqual([]);
+  });
+
+  it('past 1,000 users listUsers reads a users-export job (Auth0 refuses to page further), listing each user once', async () => {
+    for (let i = 0; i < 1050; i++)
+      fake.store.addUser({ email: `bulk-${i}@example.com`, password: PASSWORD, app_metadata: { tenantId: `t-${i % 3}` }, user_metadata: { n: i } });
+    fake.store.calls.length = 0;
+    const first = await source.listUsers!();
+    expect(first.users).toHaveLength(1000);
+    expect(first.users.find((user) => user.email === 'bulk-7@example.com')).toMatchObject({ tenantId: 't-1', profile: { user_metadata: { n: 7 } } });
+    // Throttled while polling the job: the wait Auth0 asks for is honoured, not an error.
+    fake.faults.push({
+      path: /^\/api\/v2\/jobs\/job_/,
+      status: 429,
+      body: { statusCode: 429, error: 'Too Many Requests', message: 'Global limit has been reached', errorCode: 'too_many_requests' },
+      headers: { 'retry-after': '1' },
+      times: 1,
+    });
+    const rest = await listAll(first.cursor);
+    const listed = [...first.users.map((user) => user.externalId), ...rest.listed];
+    expect(listed).toHaveLength(inConnection().size);
+    expect(new Set(listed)).toEqual(inConnection());
+    expect(rest.pages).toBe(1);
+    // One export for the whole listing, scoped to the configured connection's id.
+    expect(fake.store.calls.filter((call) => call === 'POST /jobs/users-exports')).toHaveLength(1);
+    const [job] = [...fake.store.jobs.values()];
+    expect(job).toMatchObject({ format: 'json', connection: 'Username-Password-Authentication', connection_id: expect.stringMatching(/^con_/) });
+    expect(fake.faults).toEqual([expect.objectContaining({ times: 0 })]);
+    fake.faults.length = 0;
+  });
+
+  it('a resumed listing continues the same export at its line, and starts a new export when Auth0 has dropped the job', async () => {
+    const first = await source.listUsers!();
+    const jobs = fake.store.jobs.size;
+    const resumed = await source.listUsers!(first.cursor);
+    expect(fake.store.jobs.size).toBe(jobs);
+    expect(new Set([...first.users, ...resumed.users].map((user) => user.externalId))).toEqual(inConnection());
+
+    fake.store.jobs.clear(); // Auth0 deletes finished jobs and their files after a while
+    const expired = await source.listUsers!(first.cursor);
+    expect(expired.users).toEqual([]);
+    expect(fake.store.jobs.size).toBe(1);
+    const again = await listAll(expired.cursor);
+    expect(new Set(again.listed)).toEqual(inConnection());
+  });
+
+  it('GET /api/v2/users itself refuses to page past the first 1,000 results (the fake keeps Auth0 honest)', async () => {
+    const response = await fetch(`https://${fake.domain}/api/v2/users?page=10&per_page=100`, {
+      headers: { authorization: `Bearer ${[...fake.store.tokens][0]}` },
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ errorCode: 'invalid_paging' });
   });
 });
 

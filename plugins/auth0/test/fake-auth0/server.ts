@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { generate } from 'selfsigned';
-import { managementApi, type Reply } from './management.js';
+import { exportDownload, managementApi, type Reply } from './management.js';
 import { FakeStore } from './store.js';
 import { createSigner, type Signer } from './tokens.js';
 
@@ -12,6 +12,8 @@ export interface Fault {
   status: number;
   body: unknown;
   headers?: Record<string, string>;
+  /** Answer this many matching requests, then step aside (unlimited when absent). */
+  times?: number;
 }
 
 export interface FakeAuth0 {
@@ -85,8 +87,11 @@ export async function startFakeAuth0(): Promise<FakeAuth0> {
     // reached through another address (the write-back tests put a TCP gate in front of it).
     const issuer = req.headers.host && /^127\.0\.0\.1:\d+$/.test(req.headers.host) ? `https://${req.headers.host}/` : defaultIssuer;
     const url = new URL(req.url ?? '/', issuer);
-    const fault = faults.find((f) => f.path.test(url.pathname));
-    if (fault) return json(fault.status, fault.body, fault.headers);
+    const fault = faults.find((f) => f.path.test(url.pathname) && (f.times === undefined || f.times > 0));
+    if (fault) {
+      if (fault.times !== undefined) fault.times--;
+      return json(fault.status, fault.body, fault.headers);
+    }
     if (req.method === 'POST' && url.pathname === '/oauth/token') return token(store, signer, issuer, await readBody(req));
     if (url.pathname === '/.well-known/jwks.json') return json(200, signer.jwks);
     if (url.pathname === '/.well-known/openid-configuration') {
@@ -97,6 +102,7 @@ export async function startFakeAuth0(): Promise<FakeAuth0> {
         id_token_signing_alg_values_supported: ['RS256'],
       });
     }
+    if (req.method === 'GET' && url.pathname.startsWith('/exports/')) return exportDownload(store, url);
     if (url.pathname.startsWith('/api/v2/')) {
       const auth = String(req.headers.authorization ?? '');
       if (!store.tokens.has(auth.replace(/^Bearer /, '')))
@@ -109,7 +115,11 @@ export async function startFakeAuth0(): Promise<FakeAuth0> {
 
   const server: Server = createServer({ key: pems.private, cert: pems.cert }, (req, res: ServerResponse) => {
     route(req).then(
-      ({ status, body, headers }) => {
+      ({ status, body, headers, raw }) => {
+        if (raw) {
+          res.writeHead(status, { 'content-type': 'application/xml', ...headers });
+          return res.end(raw);
+        }
         res.writeHead(status, { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers });
         res.end(body === undefined ? undefined : JSON.stringify(body));
       },

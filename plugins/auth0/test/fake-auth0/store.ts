@@ -25,7 +25,29 @@ export interface FakeClient {
   grants: string[];
 }
 
+/** A users-export job as GET /api/v2/jobs/{id} shows it, plus the file it makes. */
+export interface FakeExportJob {
+  id: string;
+  type: 'users_export';
+  status: 'pending' | 'processing' | 'completed' | 'failed';
+  connection_id?: string;
+  connection?: string;
+  format: 'json' | 'csv';
+  fields: { name: string; export_as?: string }[];
+  created_at: string;
+  location?: string;
+  /** Polls left before the job completes; the users are snapshotted when it does. */
+  pollsLeft: number;
+  file?: Buffer;
+}
+
 export class FakeStore {
+  /** users-export jobs by id; a test deletes one to play Auth0 expiring it. */
+  readonly jobs = new Map<string, FakeExportJob>();
+  /** How many GET /api/v2/jobs/{id} a new export answers pending before it completes. */
+  exportPolls = 2;
+  /** Requests served, by `METHOD path` (to prove which way a listing went). */
+  readonly calls: string[] = [];
   readonly users = new Map<string, FakeUser>();
   readonly clients = new Map<string, FakeClient>();
   /** Management API tokens handed out by client_credentials. */
@@ -50,6 +72,12 @@ export class FakeStore {
     };
     this.users.set(user.user_id, user);
     return user;
+  }
+
+  /** Connections the users belong to, with the ids Auth0 would give them. */
+  connections(): { id: string; name: string; strategy: 'auth0' }[] {
+    const names = new Set([...this.users.values()].flatMap((user) => user.identities.map((identity) => identity.connection)));
+    return [...names].map((name) => ({ id: `con_${Buffer.from(name).toString('hex').slice(0, 16)}`, name, strategy: 'auth0' }));
   }
 
   byEmail(email: string): FakeUser[] {
