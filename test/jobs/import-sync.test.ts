@@ -106,6 +106,9 @@ describe('importUsers', () => {
     expect(done.report.created[0]).toEqual({ externalId: expect.any(String), email: expect.stringMatching(/^dry\d+@source\.test$/) });
     expect(await poolUsers(poolId)).toHaveLength(0);
     expect(await server.sql(`select 1 from tenants where name like 'dry%'`)).toHaveLength(0);
+    // The real import after it (on the connection the dry run rolled back: its staging table went with it).
+    expect((await run(server, 'importUsers', poolId)).progress).toMatchObject({ seen: 25, created: 25 });
+    expect(await poolUsers(poolId)).toHaveLength(25);
   });
 
   it('runs one job per pool at a time: a second request is a CONFLICT naming the running one', async () => {

@@ -69,16 +69,16 @@ const STAGING_COLUMNS = 'ord, external_id, email, profile, metadata, status, pas
  */
 const UUID_V7 = `encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid()) placing substring(int8send(floor(extract(epoch from clock_timestamp()) * 1000)::bigint) from 3) from 1 for 6), 52, 1), 53, 1), 'hex')::uuid`;
 
-/** Connections whose session already has the staging table (pg hands the same Client object back for one connection). */
-const staged = new WeakSet<object>();
-
+/**
+ * Made whenever it is used, not remembered per connection: a staging table created inside a transaction
+ * that rolls back (a dry run's savepoint, a failed batch) is gone with it, and the next job on that
+ * connection would find no table. `if not exists` costs one catalog lookup per batch.
+ */
 async function ensureStaging(client: pg.ClientBase): Promise<void> {
-  if (staged.has(client)) return;
   // Unindexed but for its order: it lives as long as the connection, emptied by each use.
   await client.query(`create temp table if not exists ${STAGING} (
     ord integer primary key, id uuid not null default ${UUID_V7}, external_id text not null, email text not null, profile jsonb not null,
     metadata jsonb not null, status text not null, password_hash text, tenant_id text, tenant_name text, role_ids jsonb)`);
-  staged.add(client);
 }
 
 /** Empties this session's staging (before a new file or page, and after the last merge). */
