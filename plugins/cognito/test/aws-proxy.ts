@@ -88,6 +88,20 @@ export async function startAwsProxy(upstream: string, options: AwsProxyOptions =
     const paging = target.endsWith('.ListUsers') ? (JSON.parse(body) as { Limit?: number; PaginationToken?: string }) : null;
     if (paging) {
       proxy.listLimits.push(paging.Limit ?? 0);
+      // AWS refuses a Limit above 60 and a token it did not hand out, rather than quietly serving one page.
+      const limitBad = paging.Limit !== undefined && (!Number.isInteger(paging.Limit) || paging.Limit < 0 || paging.Limit > 60);
+      if (limitBad || (paging.PaginationToken !== undefined && !/^\d+$/.test(paging.PaginationToken))) {
+        res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': 'InvalidParameterException' });
+        res.end(
+          JSON.stringify({
+            __type: 'InvalidParameterException',
+            message: limitBad
+              ? `1 validation error detected: Value '${String(paging.Limit)}' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 60`
+              : 'Invalid pagination token.',
+          }),
+        );
+        return;
+      }
       body = JSON.stringify({ ...paging, Limit: undefined, PaginationToken: undefined });
     }
     const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !['host', 'content-length'].includes(k))) as Record<string, string>;

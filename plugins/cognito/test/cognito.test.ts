@@ -2,6 +2,7 @@ import { createTestContext, runSourceConformance } from '@tributary/plugin-kit/c
 import { freePort } from '@tributary/plugin-kit/testing';
 import { validateConfig, type ExternalConnection } from '@tributary/plugin-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CognitoIdentityProviderClient, ListUsersCommand } from '@aws-sdk/client-cognito-identity-provider';
 import cognito from '../src/index.js';
 import { secretHash } from '../src/client.js';
 import { startAwsProxy, type AwsProxy } from './aws-proxy.js';
@@ -128,6 +129,24 @@ describe('cognito: users', () => {
     expect(pages).toBe(3);
     expect(seen.size).toBe(128);
     expect(proxy.listLimits.every((limit) => limit === 60)).toBe(true);
+  });
+
+  it('the proxy pages as AWS does: a Limit above 60 is refused, so a plugin asking for more would fail here', async () => {
+    const client = new CognitoIdentityProviderClient({
+      region: 'us-east-1',
+      endpoint: proxy.endpoint,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local-secret-key' },
+    });
+    try {
+      await expect(client.send(new ListUsersCommand({ UserPoolId: fixture.poolId, Limit: 100 }))).rejects.toMatchObject({
+        name: 'InvalidParameterException',
+      });
+      const first = await client.send(new ListUsersCommand({ UserPoolId: fixture.poolId, Limit: 60 }));
+      expect(first.Users).toHaveLength(60);
+      expect(first.PaginationToken).toBeTruthy();
+    } finally {
+      client.destroy();
+    }
   });
 });
 
