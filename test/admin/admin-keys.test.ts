@@ -1,4 +1,4 @@
-// Admin keys can be listed and revoked over GraphQL and the CLI; a revoked key stops at once on every
+// Admin keys can be created (the key shown once), listed and revoked over GraphQL and the CLI; a revoked key stops at once on every
 // node, the last key cannot be revoked, and an anonymous caller's body is never parsed.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -68,6 +68,41 @@ describe('admin keys over GraphQL', () => {
     expect(ok(await server.gql(LIST, {}, { key: results[0]!.errors ? key : server.adminKey })).adminKeys).toHaveLength(1);
     // Put the bootstrap key back for the tests that follow, whichever key survived.
     await server.sql('update admin_keys set revoked_at = null where name = ?', ['bootstrap']);
+  });
+
+  it('creates a key over GraphQL: it works as a Bearer on every node, is shown once, and never reaches the audit log', async () => {
+    const CREATE = 'mutation($input: CreateAdminKeyInput!) { createAdminKey(input: $input) { key adminKey { id name createdAt lastUsedAt } } }';
+    const { createAdminKey } = ok(await server.gql(CREATE, { input: { name: '  ci-bot  ' } }));
+    expect(createAdminKey.adminKey).toMatchObject({ name: 'ci-bot', lastUsedAt: null });
+    expect(createAdminKey.key).toMatch(/^\S{32,}$/);
+    const { key, adminKey } = createAdminKey as { key: string; adminKey: { id: string } };
+    for (const node of [server, other]) expect(ok(await node.gql('{ roles { key } }', {}, { key })).roles).toEqual([]);
+    // Shown once: nothing else in the API or the database holds the key itself.
+    const listed = ok(await server.gql(LIST, {}, { key })).adminKeys as { id: string; name: string; lastUsedAt: string | null }[];
+    expect(listed.find((k) => k.id === adminKey.id)).toMatchObject({ name: 'ci-bot', lastUsedAt: expect.any(String) });
+    expect(JSON.stringify(listed)).not.toContain(key);
+    expect(JSON.stringify(await server.sql('select * from admin_keys'))).not.toContain(key);
+    // The audit event names the new key's id, never the key.
+    const events = await server.sql<{ target: string | null; outcome: string }>("select * from audit_events where action = 'createAdminKey'");
+    expect(events).toEqual([expect.objectContaining({ target: adminKey.id, outcome: 'ok' })]);
+    expect(JSON.stringify(await server.sql('select * from audit_events'))).not.toContain(key);
+    // The key the new one created signs its own creations as itself.
+    const second = ok(await server.gql(CREATE, { input: { name: 'ci-bot-2' } }, { key })).createAdminKey as { key: string; adminKey: { id: string } };
+    expect(second.key).not.toBe(key);
+    const [byNew] = await server.sql<{ actor: string }>('select actor from audit_events where target = ?', [second.adminKey.id]);
+    expect(byNew!.actor).toBe('admin-key:ci-bot');
+    // A bad name is refused naming the field, and nothing is stored.
+    const before = ok(await server.gql(LIST)).adminKeys.length;
+    for (const name of ['', '   ', 'x'.repeat(101)]) {
+      expect((await server.gql(CREATE, { input: { name } })).errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.name' });
+    }
+    expect(ok(await server.gql(LIST)).adminKeys).toHaveLength(before);
+    // Without a working key there is no way in: anonymous, or a revoked key.
+    expect((await server.gql(CREATE, { input: { name: 'intruder' } }, { key: 'tk_not-a-real-key' })).status).toBe(401);
+    expect(ok(await revoke(second.adminKey.id)).revokeAdminKey).toBe(true);
+    expect((await server.gql(CREATE, { input: { name: 'intruder' } }, { key: second.key })).status).toBe(401);
+    expect(await server.sql("select id from admin_keys where name = 'intruder'")).toEqual([]);
+    expect(ok(await revoke(adminKey.id)).revokeAdminKey).toBe(true);
   });
 
   it('answers an anonymous 5 MB body with 401 before parsing it', async () => {

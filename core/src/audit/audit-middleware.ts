@@ -7,6 +7,9 @@ const idOf = (value: unknown): string | null =>
   value && typeof value === 'object' && typeof (value as { id?: unknown }).id === 'string' ? (value as { id: string }).id : null;
 /** The target named by the arguments: `id`, or the `userId` of mutations on a user (sendActivationMessage, retryWriteBack). */
 const targetOf = (args: Record<string, unknown>): string | null => idOf(args) ?? (typeof args.userId === 'string' ? args.userId : null);
+/** What the field returned: an object with an id, or the adminKey that createAdminKey returns beside its key (never the key). */
+const resultTargetOf = (result: unknown): string | null =>
+  idOf(result) ?? (result && typeof result === 'object' ? idOf((result as { adminKey?: unknown }).adminKey) : null);
 
 /**
  * One audit event per executed Mutation root field, with its real outcome. It runs where the field
@@ -21,7 +24,7 @@ export const auditMutations: MiddlewareFn<GraphQLContext> = async ({ args, conte
   const details = { adminKeyId: context.actor.id };
   try {
     const result: unknown = await next();
-    await context.services.audit.record({ ...event, target: targetOf(args) ?? idOf(result), outcome: 'ok', details });
+    await context.services.audit.record({ ...event, target: targetOf(args) ?? resultTargetOf(result), outcome: 'ok', details });
     return result;
   } catch (error) {
     const field = error instanceof AppError && error.field ? { field: error.field } : {};
