@@ -84,6 +84,8 @@ describe('Auth0 imports', () => {
     // One export, read in pages; Auth0's paging stopped at the first page (which only told the total).
     expect(fake.store.calls.filter((call) => call === 'POST /jobs/users-exports')).toHaveLength(1);
     expect(fake.store.calls.filter((call) => call === 'GET /users')).toHaveLength(1);
+    // The server keeps the pool's connection: the second page read on from the download the first one opened.
+    expect(fake.store.calls.filter((call) => call.startsWith('GET /exports/'))).toHaveLength(1);
     expect([...fake.store.jobs.values()][0]).toMatchObject({ status: 'completed', format: 'json', connection: CONNECTION });
     expect(seen.every((value, i) => i === 0 || value >= seen[i - 1]!)).toBe(true);
 

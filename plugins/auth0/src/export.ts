@@ -1,5 +1,4 @@
 import { Readable } from 'node:stream';
-import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createGunzip } from 'node:zlib';
 import { SourceError, type SourceContext } from '@tributary/plugin-kit';
@@ -7,7 +6,7 @@ import type { ManagementClient } from 'auth0';
 import { toSourceError } from './errors.js';
 import type { Auth0User } from './map-identity.js';
 
-/** Lines handed to core per page: one download yields many pages, so a page is large to download few times. */
+/** Lines handed to core per page (core merges a page in one transaction). */
 export const EXPORT_PAGE_SIZE = 1000;
 /** How long one listUsers call waits for a pending export before handing core the same cursor back. */
 const WAIT_BUDGET_MS = 20_000;
@@ -28,6 +27,25 @@ const EXPORT_FIELDS = [
   'app_metadata',
   'user_metadata',
 ].map((name) => ({ name }));
+
+interface OpenExport {
+  jobId: string;
+  /** The line the next page starts at. */
+  line: number;
+  lines: AsyncGenerator<string>;
+  abort: AbortController;
+}
+
+/** Non-empty lines of a text stream, split on \n as they arrive. */
+async function* ndjsonLines(input: AsyncIterable<string>): AsyncGenerator<string> {
+  let rest = '';
+  for await (const chunk of input) {
+    const parts = (rest + chunk).split('\n');
+    rest = parts.pop() ?? '';
+    for (const part of parts) if (part.trim()) yield part;
+  }
+  if (rest.trim()) yield rest;
+}
 
 export type ExportRead =
   | { kind: 'lines'; users: Auth0User[]; more: boolean }
@@ -88,37 +106,73 @@ export function auth0Exports(management: ManagementClient, ctx: SourceContext, c
     }
   }
 
-  /** Lines [from, from + EXPORT_PAGE_SIZE) of the export's file, streamed and gunzipped; the rest is not downloaded. */
-  async function read(jobId: string, from: number): Promise<ExportRead> {
+  /** The export download left open after the last page: the next page continues it instead of downloading again. */
+  let open: OpenExport | null = null;
+
+  function close(): void {
+    open?.abort.abort();
+    void open?.lines.return(undefined).catch(() => undefined);
+    open = null;
+  }
+
+  /** Downloads the export's file (gzipped NDJSON) and skips to line `from`. */
+  async function openAt(jobId: string, from: number): Promise<OpenExport | Exclude<ExportRead, { kind: 'lines' }>> {
     const url = await location(jobId);
     if (url === 'pending' || url === 'expired') return { kind: url };
-    const response = await ctx.fetch(url);
+    // The pool's timeout bounds the wait for an answer, not the reading of a file that may take minutes.
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), ctx.timeoutMs);
+    let response: Response;
+    try {
+      response = await ctx.fetch(url, { signal: abort.signal });
+    } finally {
+      clearTimeout(timer);
+    }
     // The download link is signed and short-lived: an expired one answers 403 (or 404 once the file is gone).
     if (response.status === 403 || response.status === 404) return { kind: 'expired' };
     if (!response.ok || !response.body) throw new SourceError('UNAVAILABLE', `downloading the Auth0 users export answered ${response.status}`);
-    const input = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream).pipe(createGunzip());
-    const lines = createInterface({ input, crlfDelay: Infinity });
-    const users: Auth0User[] = [];
-    let index = 0;
-    let more = false;
-    try {
-      for await (const line of lines) {
-        if (!line.trim()) continue;
-        if (index++ < from) continue;
-        if (users.length === EXPORT_PAGE_SIZE) {
-          more = true;
-          break;
-        }
-        users.push(JSON.parse(line) as Auth0User);
-      }
-    } catch (error) {
-      throw new SourceError('UNAVAILABLE', 'the Auth0 users export file is not gzipped NDJSON', { cause: error });
-    } finally {
-      lines.close();
-      input.destroy();
-    }
-    return { kind: 'lines', users, more };
+    const input = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream)
+      .pipe(createGunzip())
+      .setEncoding('utf8');
+    const lines = ndjsonLines(input);
+    for (let skipped = 0; skipped < from; skipped++) if ((await lines.next()).done) break;
+    return { jobId, line: from, lines, abort };
   }
 
-  return { start, read };
+  /** Lines [from, from + EXPORT_PAGE_SIZE) of the export's file, read on from the open download when it is there. */
+  async function read(jobId: string, from: number): Promise<ExportRead> {
+    for (let attempt = 0; ; attempt++) {
+      const continuing = open !== null && open.jobId === jobId && open.line === from;
+      if (!continuing) {
+        close();
+        const opened = await openAt(jobId, from);
+        if ('kind' in opened) return opened;
+        open = opened;
+      }
+      const current = open!;
+      try {
+        const users: Auth0User[] = [];
+        let done = false;
+        while (users.length < EXPORT_PAGE_SIZE) {
+          const next = await current.lines.next();
+          if (next.done) {
+            done = true;
+            break;
+          }
+          users.push(JSON.parse(next.value) as Auth0User);
+        }
+        current.line += users.length;
+        if (done) close();
+        return { kind: 'lines', users, more: !done };
+      } catch (error) {
+        close();
+        // A download left open between pages may have been cut: download again once, from this line.
+        if (continuing && attempt === 0) continue;
+        if (error instanceof SyntaxError) throw new SourceError('BAD_RESPONSE', 'the Auth0 users export file is not NDJSON', { cause: error });
+        throw new SourceError('UNAVAILABLE', 'reading the Auth0 users export failed', { cause: error });
+      }
+    }
+  }
+
+  return { start, read, close };
 }

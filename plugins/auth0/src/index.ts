@@ -150,6 +150,10 @@ export function connectAuth0(config: Auth0Config, ctx: SourceContext): ExternalC
       await call('delete user', () => management.users.delete(externalId));
     },
 
+    async close() {
+      exports.close();
+    },
+
     async test() {
       const details: Record<string, unknown> = { domain: config.domain };
       try {

@@ -83,11 +83,11 @@ describe('auth0: authenticate', () => {
 });
 
 describe('auth0: users', () => {
-  async function listAll(cursor?: string | null) {
+  async function listAll(cursor?: string | null, from: ExternalConnection = source) {
     const listed: string[] = [];
     let pages = 0;
     do {
-      const page = await source.listUsers!(cursor);
+      const page = await from.listUsers!(cursor);
       listed.push(...page.users.map((user) => user.externalId));
       cursor = page.cursor;
       pages++;
@@ -111,9 +111,6 @@ describe('auth0: users', () => {
     for (let i = 0; i < 1050; i++)
       fake.store.addUser({ email: `bulk-${i}@example.com`, password: PASSWORD, app_metadata: { tenantId: `t-${i % 3}` }, user_metadata: { n: i } });
     fake.store.calls.length = 0;
-    const first = await source.listUsers!();
-    expect(first.users).toHaveLength(1000);
-    expect(first.users.find((user) => user.email === 'bulk-7@example.com')).toMatchObject({ tenantId: 't-1', profile: { user_metadata: { n: 7 } } });
     // Throttled while polling the job: the wait Auth0 asks for is honoured, not an error.
     fake.faults.push({
       path: /^\/api\/v2\/jobs\/job_/,
@@ -122,6 +119,9 @@ describe('auth0: users', () => {
       headers: { 'retry-after': '1' },
       times: 1,
     });
+    const first = await source.listUsers!();
+    expect(first.users).toHaveLength(1000);
+    expect(first.users.find((user) => user.email === 'bulk-7@example.com')).toMatchObject({ tenantId: 't-1', profile: { user_metadata: { n: 7 } } });
     const rest = await listAll(first.cursor);
     const listed = [...first.users.map((user) => user.externalId), ...rest.listed];
     expect(listed).toHaveLength(inConnection().size);
@@ -129,6 +129,8 @@ describe('auth0: users', () => {
     expect(rest.pages).toBe(1);
     // One export for the whole listing, scoped to the configured connection's id.
     expect(fake.store.calls.filter((call) => call === 'POST /jobs/users-exports')).toHaveLength(1);
+    // The second page read on from the download the first page opened.
+    expect(fake.store.calls.filter((call) => call.startsWith('GET /exports/'))).toHaveLength(1);
     const [job] = [...fake.store.jobs.values()];
     expect(job).toMatchObject({ format: 'json', connection: 'Username-Password-Authentication', connection_id: expect.stringMatching(/^con_/) });
     expect(fake.faults).toEqual([expect.objectContaining({ times: 0 })]);
@@ -138,15 +140,20 @@ describe('auth0: users', () => {
   it('a resumed listing continues the same export at its line, and starts a new export when Auth0 has dropped the job', async () => {
     const first = await source.listUsers!();
     const jobs = fake.store.jobs.size;
-    const resumed = await source.listUsers!(first.cursor);
+    // Another process (the job resumed after a restart) downloads the same export and skips to the cursor's line.
+    const downloads = fake.store.calls.filter((call) => call.startsWith('GET /exports/')).length;
+    const resumed = await connect().listUsers!(first.cursor);
     expect(fake.store.jobs.size).toBe(jobs);
+    expect(fake.store.calls.filter((call) => call.startsWith('GET /exports/'))).toHaveLength(downloads + 1);
     expect(new Set([...first.users, ...resumed.users].map((user) => user.externalId))).toEqual(inConnection());
 
     fake.store.jobs.clear(); // Auth0 deletes finished jobs and their files after a while
-    const expired = await source.listUsers!(first.cursor);
+    // A job resumed later, in a new process: its export is gone (the open download of `source` would still serve it).
+    const later = connect();
+    const expired = await later.listUsers!(first.cursor);
     expect(expired.users).toEqual([]);
     expect(fake.store.jobs.size).toBe(1);
-    const again = await listAll(expired.cursor);
+    const again = await listAll(expired.cursor, later);
     expect(new Set(again.listed)).toEqual(inConnection());
   });
 

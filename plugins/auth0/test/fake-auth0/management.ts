@@ -109,6 +109,7 @@ function getJob(store: FakeStore, id: string, origin: string): Reply {
 /** The signed download link Auth0's job location points at (S3 in real life: no bearer token; 403 once expired). */
 export function exportDownload(store: FakeStore, url: URL): Reply {
   const id = /^\/exports\/([^/.]+)\./.exec(url.pathname)?.[1] ?? '';
+  store.calls.push(`GET /exports/${id}`);
   const file = store.jobs.get(id)?.file;
   if (!file) return { status: 403, body: undefined, raw: Buffer.from('<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>') };
   return { status: 200, body: undefined, raw: file, headers: { 'content-type': 'application/gzip' } };
