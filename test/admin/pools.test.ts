@@ -30,6 +30,37 @@ describe('poolSources', () => {
     expect(directory.configSchema.properties.apiKey.writeOnly).toBe(true);
     expect(directory.configSchema.required).toEqual(expect.arrayContaining(['baseUrl', 'region', 'apiKey']));
   });
+
+  it('lists native (NATIVE pools) with the JSON Schema of its config, and a pool made from that schema is created', async () => {
+    const { poolSources } = ok(await server.gql('{ poolSources { key displayName type configSchema secretFields destinationFields } }'));
+    const native = poolSources.find((source: { key: string }) => source.key === 'native');
+    expect(native).toMatchObject({ displayName: 'Tributary (native users)', type: 'NATIVE', secretFields: [], destinationFields: [] });
+    const { properties } = native.configSchema;
+    expect(Object.keys(properties).sort()).toEqual([
+      'activationRequired',
+      'mailTemplates',
+      'otpSignIn',
+      'passwordPolicy',
+      'payloadSchema',
+      'publicRegistration',
+    ]);
+    expect(properties.publicRegistration).toMatchObject({ type: 'boolean', default: false });
+    expect(properties.passwordPolicy.properties.minLength).toMatchObject({ type: 'integer', minimum: 8 });
+    expect(native.configSchema.additionalProperties).toBe(false);
+
+    // A config filled in from the schema's own defaults, with what an admin changes.
+    const defaults = Object.fromEntries(Object.entries(properties).flatMap(([key, p]: [string, any]) => ('default' in p ? [[key, p.default]] : [])));
+    const config = { ...defaults, publicRegistration: true, passwordPolicy: { minLength: 12 }, payloadSchema: { type: 'object' } };
+    const { createUserPool } = ok(await create({ name: 'Native from schema', type: 'NATIVE', source: 'native', config }));
+    expect(createUserPool).toMatchObject({ type: 'NATIVE', source: 'native', config: { ...config, activationRequired: true, otpSignIn: false } });
+    const tooShort = await create({ name: 'Native short', type: 'NATIVE', config: { ...config, passwordPolicy: { minLength: 4 } } });
+    expect(tooShort.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.config.passwordPolicy.minLength' });
+    // native is no plugin: it makes no EXTERNAL pool and has nothing to connect to.
+    const external = await create({ name: 'Native as external', type: 'EXTERNAL', source: 'native', config: {} });
+    expect(external.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.source' });
+    const tested = ok(await server.gql(`mutation { testUserPoolConnection(id: "${createUserPool.id}") { ok message } }`)).testUserPoolConnection;
+    expect(tested.ok).toBe(true);
+  });
 });
 
 describe('user pools', () => {

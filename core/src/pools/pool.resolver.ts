@@ -17,7 +17,7 @@ export class PoolResolver {
     return present(context, await context.services.pools.get(id));
   }
 
-  @Query(() => [PoolSource], { description: 'Installed source plugins and the JSON Schema of their config.' })
+  @Query(() => [PoolSource], { description: 'Installed source plugins, and `native` (NATIVE pools), with the JSON Schema of their config.' })
   poolSources(@Ctx() { sources }: GraphQLContext): PoolSource[] {
     return sources.list().map((source) => ({ ...source, secretFields: [...source.secretFields], destinationFields: [...source.destinationFields] }));
   }

@@ -18,7 +18,7 @@ import {
 import type { PoolConnector } from './pool-connector.js';
 import { nextPoolPosition } from './pool.repository.js';
 import { parseNativeConfig } from './native-config.js';
-import type { SourceRegistry } from './source-registry.js';
+import { NATIVE_SOURCE_KEY, type SourceRegistry } from './source-registry.js';
 
 export interface PoolSettingsInput {
   syncUserAttributes?: boolean | null;
@@ -94,7 +94,7 @@ export class PoolService {
       id,
       name: input.name,
       type: input.type,
-      source: source?.key ?? 'native',
+      source: source?.key ?? NATIVE_SOURCE_KEY,
       config: publicPart,
       sealedSecrets: sealed,
       settings,
@@ -198,7 +198,7 @@ export class PoolService {
 
   private sourceFor(type: PoolType, key: string | null | undefined): PoolSource | undefined {
     if (type === 'NATIVE') {
-      if (key && key !== 'native') throw badInput('input.source', 'NATIVE pools have no source');
+      if (key && key !== NATIVE_SOURCE_KEY) throw badInput('input.source', 'NATIVE pools have no source');
       return undefined;
     }
     if (!key) throw badInput('input.source', `is required for ${type} pools`);

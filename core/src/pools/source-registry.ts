@@ -1,13 +1,29 @@
 import { KIT_VERSION, configJsonSchema, type JsonSchema, type PoolSource } from '@tributary/plugin-kit';
+import { NativePoolConfigSchema } from './native-config.js';
+import type { PoolType } from './pool.entity.js';
 
 export interface SourceInfo {
   key: string;
   displayName: string;
-  type: PoolSource['type'];
+  type: PoolType;
   configSchema: JsonSchema;
   secretFields: readonly string[];
   destinationFields: readonly string[];
 }
+
+/**
+ * NATIVE pools have no plugin (nothing to connect to: get() never returns it), but their config is
+ * listed beside the plugins' so admin UIs render its form the same way. Its key is reserved.
+ */
+export const NATIVE_SOURCE_KEY = 'native';
+const nativeSource = (): SourceInfo => ({
+  key: NATIVE_SOURCE_KEY,
+  displayName: 'Tributary (native users)',
+  type: 'NATIVE',
+  configSchema: configJsonSchema(NativePoolConfigSchema),
+  secretFields: [],
+  destinationFields: [],
+});
 
 export class PluginLoadError extends Error {
   override readonly name = 'PluginLoadError';
@@ -29,7 +45,8 @@ export class SourceRegistry {
     if (source.kitVersion !== KIT_VERSION) {
       throw new PluginLoadError(`${origin}: built for plugin kit v${source.kitVersion}, this server runs kit v${KIT_VERSION}`);
     }
-    if (this.#sources.has(source.key)) throw new PluginLoadError(`${origin}: the source key "${source.key}" is already taken`);
+    if (this.#sources.has(source.key) || source.key === NATIVE_SOURCE_KEY)
+      throw new PluginLoadError(`${origin}: the source key "${source.key}" is already taken`);
     this.#sources.set(source.key, source as PoolSource);
   }
 
@@ -50,16 +67,16 @@ export class SourceRegistry {
     return this.#sources.get(key);
   }
 
+  /** The plugins and the native entry, by key. */
   list(): SourceInfo[] {
-    return [...this.#sources.values()]
-      .map((source) => ({
-        key: source.key,
-        displayName: source.displayName,
-        type: source.type,
-        configSchema: configJsonSchema(source.config),
-        secretFields: source.secretFields,
-        destinationFields: source.destinationFields,
-      }))
-      .sort((a, b) => a.key.localeCompare(b.key));
+    const plugins = [...this.#sources.values()].map((source): SourceInfo => ({
+      key: source.key,
+      displayName: source.displayName,
+      type: source.type,
+      configSchema: configJsonSchema(source.config),
+      secretFields: source.secretFields,
+      destinationFields: source.destinationFields,
+    }));
+    return [...plugins, nativeSource()].sort((a, b) => a.key.localeCompare(b.key));
   }
 }
