@@ -439,12 +439,41 @@ describe('app clients, admin keys and the audit log', () => {
   );
 
   it(
-    'lists admin keys and filters the audit log',
+    'creates an admin key shown once that signs in to /graphql, lists the keys and filters the audit log',
     async () => {
       await page.getByRole('link', { name: 'Admin keys' }).click();
       await page.getByRole('table', { name: 'Admin keys' }).waitFor();
+      // The server's refusal is shown next to the field it names (input.name).
+      const name = page.getByRole('textbox', { name: 'Name', exact: true });
+      await name.fill('   ');
+      await page.getByRole('button', { name: 'Create key' }).click();
+      await expect.poll(() => name.getAttribute('aria-invalid')).toBe('true');
+      expect(await page.getByText('must not be empty').count()).toBe(1);
+      await name.fill('Console robot');
+      await page.getByRole('button', { name: 'Create key' }).click();
+      const key = (await page.getByTestId('secret-once').textContent())!;
+      expect(key).toMatch(/^trb_admin_/);
+      await page.getByText('Admin key Console robot: shown once').waitFor();
+      await page.getByText('will not be shown again').waitFor();
+      await page.getByRole('cell', { name: 'Console robot' }).waitFor();
+      expect(await name.inputValue()).toBe('');
       await axe(page);
       await shot(page, 'admin-keys');
+      // The key the browser was shown is a working Bearer for the API, and the list never carries it.
+      const response = await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        body: JSON.stringify({ query: '{ adminKeys { name lastUsedAt } }' }),
+      });
+      expect(response.status).toBe(200);
+      const { data } = (await response.json()) as { data: { adminKeys: { name: string; lastUsedAt: string | null }[] } };
+      expect(data.adminKeys.find((k) => k.name === 'Console robot')?.lastUsedAt).toEqual(expect.any(String));
+      expect(JSON.stringify(data)).not.toContain(key);
+      await page.getByRole('button', { name: 'Done' }).click();
+      expect(await page.getByTestId('secret-once').count()).toBe(0);
+      await page.reload();
+      await page.getByRole('cell', { name: 'Console robot' }).waitFor();
+      expect(await page.content()).not.toContain(key);
 
       await page.getByRole('link', { name: 'Audit log' }).click();
       await page.getByLabel('Action').fill('createRole');

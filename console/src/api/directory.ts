@@ -81,6 +81,18 @@ export const AdminKeysQuery = graphql(`
   }
 `);
 
+export const CreateAdminKey = graphql(`
+  mutation CreateAdminKey($input: CreateAdminKeyInput!) {
+    createAdminKey(input: $input) {
+      key
+      adminKey {
+        id
+        name
+      }
+    }
+  }
+`);
+
 export const RevokeAdminKey = graphql(`
   mutation RevokeAdminKey($id: ID!) {
     revokeAdminKey(id: $id)

@@ -28,6 +28,7 @@ type Documents = {
     "\n  mutation CreateRole($input: CreateRoleInput!) {\n    createRole(input: $input) {\n      id\n      key\n      name\n    }\n  }\n": typeof types.CreateRoleDocument,
     "\n  mutation DeleteRole($id: ID!) {\n    deleteRole(id: $id)\n  }\n": typeof types.DeleteRoleDocument,
     "\n  query AdminKeys {\n    adminKeys {\n      id\n      name\n      createdAt\n      lastUsedAt\n    }\n  }\n": typeof types.AdminKeysDocument,
+    "\n  mutation CreateAdminKey($input: CreateAdminKeyInput!) {\n    createAdminKey(input: $input) {\n      key\n      adminKey {\n        id\n        name\n      }\n    }\n  }\n": typeof types.CreateAdminKeyDocument,
     "\n  mutation RevokeAdminKey($id: ID!) {\n    revokeAdminKey(id: $id)\n  }\n": typeof types.RevokeAdminKeyDocument,
     "\n  query Audit($first: Int!, $after: String, $filter: AuditEventFilterInput) {\n    auditEvents(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        id\n        createdAt\n        actor\n        action\n        targetId\n        outcome\n        details\n      }\n    }\n  }\n": typeof types.AuditDocument,
     "\n  fragment PoolFields on UserPool {\n    id\n    name\n    type\n    source\n    enabled\n    position\n    config\n    createdAt\n    updatedAt\n    settings {\n      jitMigration\n      linkExistingUsers\n      syncUserAttributes\n      timeoutMs\n      writeBack\n      reloadClaimsOnRefresh\n      sync {\n        intervalMinutes\n        onSourceDeletion\n      }\n      tenantResolution {\n        mode\n        tenantId\n      }\n    }\n    health {\n      status\n      message\n      checkedAt\n      circuit\n    }\n  }\n": typeof types.PoolFieldsFragmentDoc,
@@ -73,6 +74,7 @@ const documents: Documents = {
     "\n  mutation CreateRole($input: CreateRoleInput!) {\n    createRole(input: $input) {\n      id\n      key\n      name\n    }\n  }\n": types.CreateRoleDocument,
     "\n  mutation DeleteRole($id: ID!) {\n    deleteRole(id: $id)\n  }\n": types.DeleteRoleDocument,
     "\n  query AdminKeys {\n    adminKeys {\n      id\n      name\n      createdAt\n      lastUsedAt\n    }\n  }\n": types.AdminKeysDocument,
+    "\n  mutation CreateAdminKey($input: CreateAdminKeyInput!) {\n    createAdminKey(input: $input) {\n      key\n      adminKey {\n        id\n        name\n      }\n    }\n  }\n": types.CreateAdminKeyDocument,
     "\n  mutation RevokeAdminKey($id: ID!) {\n    revokeAdminKey(id: $id)\n  }\n": types.RevokeAdminKeyDocument,
     "\n  query Audit($first: Int!, $after: String, $filter: AuditEventFilterInput) {\n    auditEvents(first: $first, after: $after, filter: $filter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        id\n        createdAt\n        actor\n        action\n        targetId\n        outcome\n        details\n      }\n    }\n  }\n": types.AuditDocument,
     "\n  fragment PoolFields on UserPool {\n    id\n    name\n    type\n    source\n    enabled\n    position\n    config\n    createdAt\n    updatedAt\n    settings {\n      jitMigration\n      linkExistingUsers\n      syncUserAttributes\n      timeoutMs\n      writeBack\n      reloadClaimsOnRefresh\n      sync {\n        intervalMinutes\n        onSourceDeletion\n      }\n      tenantResolution {\n        mode\n        tenantId\n      }\n    }\n    health {\n      status\n      message\n      checkedAt\n      circuit\n    }\n  }\n": types.PoolFieldsFragmentDoc,
@@ -174,6 +176,10 @@ export function graphql(source: "\n  mutation DeleteRole($id: ID!) {\n    delete
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query AdminKeys {\n    adminKeys {\n      id\n      name\n      createdAt\n      lastUsedAt\n    }\n  }\n"): (typeof documents)["\n  query AdminKeys {\n    adminKeys {\n      id\n      name\n      createdAt\n      lastUsedAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateAdminKey($input: CreateAdminKeyInput!) {\n    createAdminKey(input: $input) {\n      key\n      adminKey {\n        id\n        name\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation CreateAdminKey($input: CreateAdminKeyInput!) {\n    createAdminKey(input: $input) {\n      key\n      adminKey {\n        id\n        name\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,22 +1,67 @@
-import { Alert, Code, Table, VisuallyHidden } from '@mantine/core';
+import { Button, Group, Paper, Table, Text, TextInput, Title, VisuallyHidden } from '@mantine/core';
+import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
-import { AdminKeysQuery, RevokeAdminKey } from '../api/directory';
+import { AdminKeysQuery, CreateAdminKey, RevokeAdminKey } from '../api/directory';
 import { ConfirmButton, Empty, ErrorAlert, formatDate, Loading, PageTitle } from '../components/common';
+import { SecretOnce } from '../components/SecretOnce';
+import { apiErrors, fieldError } from '../errors';
 
 /**
- * The admin keys that work. The API has no mutation that creates a key (a new key is printed once by
- * `pnpm tributary admin-key create`), so this screen lists and revokes; creating joins it when the API can.
+ * The admin keys that work: create, list, revoke. A new key is in the create answer only (the server
+ * keeps its hash), so it lives in this component's state until Done, never in the urql cache's list.
  */
 export function AdminKeysPage() {
   const [{ data, fetching, error }, refetch] = useQuery({ query: AdminKeysQuery });
+  const [created, createKey] = useMutation(CreateAdminKey);
   const [revoked, revokeKey] = useMutation(RevokeAdminKey);
+  const [name, setName] = useState('');
+  const [shown, setShown] = useState<{ name: string; key: string } | null>(null);
+  const errors = apiErrors(created.error);
+
+  async function create() {
+    const result = await createKey({ input: { name: name.trim() } });
+    const answer = result.data?.createAdminKey;
+    if (!result.error && answer) {
+      setName('');
+      setShown({ name: answer.adminKey.name, key: answer.key });
+      refetch({ requestPolicy: 'network-only' });
+    }
+  }
+
   return (
     <>
       <PageTitle>Admin keys</PageTitle>
-      <Alert color="blue" mb="md">
-        Create a key with <Code>pnpm tributary admin-key create --name NAME</Code>: it is printed once and only its hash is stored. Revoking stops a key at once
-        on every node; the last key cannot be revoked.
-      </Alert>
+      <Paper withBorder p="md" mb="md">
+        <Title order={3} size="h4" mb="sm">
+          New admin key
+        </Title>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void create();
+          }}
+          noValidate
+        >
+          <ErrorAlert error={created.error} shown={['name']} />
+          <Group align="flex-start" wrap="wrap">
+            <TextInput
+              label="Name"
+              description="Who or what holds the key"
+              required
+              value={name}
+              onChange={(e) => setName(e.currentTarget.value)}
+              error={fieldError(errors, 'name')}
+            />
+            <Button type="submit" mt={24} loading={created.fetching}>
+              Create key
+            </Button>
+          </Group>
+        </form>
+      </Paper>
+      {shown && <SecretOnce title={`Admin key ${shown.name}: shown once`} label="New admin key" secret={shown.key} onDone={() => setShown(null)} />}
+      <Text size="sm" c="dimmed" mb="sm">
+        Revoking stops a key at once on every node; the last key cannot be revoked.
+      </Text>
       <ErrorAlert error={error ?? revoked.error} />
       {fetching && !data ? (
         <Loading label="Loading keys" />
