@@ -4,7 +4,7 @@ import { auth0Config, type Auth0Config } from './config.js';
 import { mapAuth0Error, toSourceError, WRONG_CREDENTIALS } from './errors.js';
 import { mapIdentity, toPatch, type Auth0User } from './map-identity.js';
 import { auth0Exports } from './export.js';
-import { decodeCursor, encodeCursor, PAGE_SIZE, MAX_PAGES } from './paging.js';
+import { decodeCursor, encodeCursor, PAGE_SIZE, MAX_PAGES, MAX_EXPORT_RESTARTS } from './paging.js';
 
 export function connectAuth0(config: Auth0Config, ctx: SourceContext): ExternalConnection {
   const { authentication, management } = createAuth0Clients(config, ctx);
@@ -36,12 +36,15 @@ export function connectAuth0(config: Auth0Config, ctx: SourceContext): ExternalC
 
   const exports = auth0Exports(management, ctx, config.connection);
 
-  /** One page of the export's lines; a job Auth0 no longer has is started again from its first line. */
-  async function exportPage(jobId: string, line: number) {
+  /** One page of the export's lines; a job Auth0 no longer has is started again from its first line, a few times at most. */
+  async function exportPage(jobId: string, line: number, restarts = 0) {
     const read = await exports.read(jobId, line);
-    if (read.kind === 'pending') return { users: [], cursor: encodeCursor({ page: 0, export: jobId, line }) };
-    if (read.kind === 'expired') return { users: [], cursor: encodeCursor({ page: 0, export: await exports.start(), line: 0 }) };
-    const next = read.more ? encodeCursor({ page: 0, export: jobId, line: line + read.users.length }) : null;
+    if (read.kind === 'pending') return { users: [], cursor: encodeCursor({ page: 0, export: jobId, line, restarts }) };
+    if (read.kind === 'expired') {
+      if (restarts >= MAX_EXPORT_RESTARTS) throw new SourceUnavailable(`the Auth0 users export expired ${restarts + 1} times before it could be read`);
+      return { users: [], cursor: encodeCursor({ page: 0, export: await exports.start(), line: 0, restarts: restarts + 1 }) };
+    }
+    const next = read.more ? encodeCursor({ page: 0, export: jobId, line: line + read.users.length, restarts }) : null;
     return { users: read.users.map((user) => mapIdentity(user, field)), cursor: next };
   }
 
@@ -76,8 +79,8 @@ export function connectAuth0(config: Auth0Config, ctx: SourceContext): ExternalC
 
     // Roles are left out of listed users: one extra call per user would exhaust the Management API rate limit.
     async listUsers(cursor) {
-      const { page, from, skip = [], lastAt, lastIds = [], export: exportId, line = 0 } = decodeCursor(cursor);
-      if (exportId) return exportPage(exportId, line);
+      const { page, from, skip = [], lastAt, lastIds = [], export: exportId, line = 0, restarts } = decodeCursor(cursor);
+      if (exportId) return exportPage(exportId, line, restarts);
       const result = await call('list users', () =>
         management.users.list({
           page,

@@ -15,7 +15,12 @@ export interface Cursor {
   /** Past 1,000 users the listing reads a users-export job instead: its id, and how many of its lines are done. */
   export?: string | undefined;
   line?: number | undefined;
+  /** Exports started again because Auth0 dropped the job or its file before it was read. */
+  restarts?: number | undefined;
 }
+
+/** New exports a listing starts after expired ones before it gives up (an export that always expires would loop). */
+export const MAX_EXPORT_RESTARTS = 3;
 
 export function encodeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify(cursor)).toString('base64url');
@@ -28,7 +33,7 @@ export function decodeCursor(cursor: string | null | undefined): Cursor {
     const ids = (list: unknown) => list === undefined || (Array.isArray(list) && list.every((id) => typeof id === 'string'));
     if (value.export !== undefined) {
       if (typeof value.export === 'string' && value.export && Number.isInteger(value.line) && (value.line ?? -1) >= 0)
-        return { page: 0, export: value.export, line: value.line };
+        return { page: 0, export: value.export, line: value.line, restarts: Number.isInteger(value.restarts) ? value.restarts : 0 };
       return { page: 0 };
     }
     if (Number.isInteger(value.page) && value.page >= 0 && value.page < MAX_PAGES && ids(value.skip) && ids(value.lastIds)) return value;

@@ -157,6 +157,27 @@ describe('auth0: users', () => {
     expect(new Set(again.listed)).toEqual(inConnection());
   });
 
+  it('an export whose download link is always expired is started again a few times, then the listing fails UNAVAILABLE', async () => {
+    fake.store.exportPolls = 0;
+    fake.faults.push({ path: /^\/exports\//, status: 403, body: { message: 'Request has expired' } });
+    const jobs = fake.store.jobs.size;
+    try {
+      const fresh = connect();
+      // The first export, then three new ones: each answers 403 on download.
+      let cursor = (await fresh.listUsers!()).cursor;
+      for (let i = 0; i < 2; i++) {
+        const page = await fresh.listUsers!(cursor);
+        expect(page.users).toEqual([]);
+        cursor = page.cursor;
+      }
+      await expect(fresh.listUsers!(cursor)).rejects.toMatchObject({ name: 'SourceUnavailable', message: /expired 4 times/ });
+      expect(fake.store.jobs.size).toBe(jobs + 4);
+    } finally {
+      fake.faults.length = 0;
+      fake.store.exportPolls = 2;
+    }
+  });
+
   it('GET /api/v2/users itself refuses to page past the first 1,000 results (the fake keeps Auth0 honest)', async () => {
     const response = await fetch(`https://${fake.domain}/api/v2/users?page=10&per_page=100`, {
       headers: { authorization: `Bearer ${[...fake.store.tokens][0]}` },
