@@ -119,7 +119,8 @@ export async function register(em: EntityManager, deps: RegistrationDeps, reques
  * owner (account pre-hijacking: an attacker registers the victim's email with a password of their own
  * and waits for the victim to activate it).
  */
-const unproven = (owner: Pick<User, 'status' | 'pool' | 'lastSignInAt'>, pool: UserPool): boolean => owner.status === 'PENDING_ACTIVATION' && owner.pool?.id === pool.id && owner.lastSignInAt == null;
+const unproven = (owner: Pick<User, 'status' | 'pool' | 'lastSignInAt'>, pool: UserPool): boolean =>
+  owner.status === 'PENDING_ACTIVATION' && owner.pool?.id === pool.id && owner.lastSignInAt == null;
 
 /**
  * The last registration of an unproven email wins: its password and profile replace the pending ones and
