@@ -35,6 +35,11 @@ export function connectAuth0(config: Auth0Config, ctx: SourceContext): ExternalC
   }
 
   const exports = auth0Exports(management, ctx, config.connection);
+  /** The listing's search: the configured connection's users, from a created_at on (a new search window). */
+  const query = (from: string | undefined): string =>
+    [config.connection ? `identities.connection:"${config.connection.replace(/["\\]/g, '\\$&')}"` : '', from ? `created_at:["${from}" TO *]` : '']
+      .filter(Boolean)
+      .join(' AND ');
 
   /** One page of the export's lines; a job Auth0 no longer has is started again from its first line, a few times at most. */
   async function exportPage(jobId: string, line: number, restarts = 0) {
@@ -78,6 +83,7 @@ export function connectAuth0(config: Auth0Config, ctx: SourceContext): ExternalC
     },
 
     // Roles are left out of listed users: one extra call per user would exhaust the Management API rate limit.
+    // With a connection configured, only its users are listed, as the users-export job lists them past 1,000.
     async listUsers(cursor) {
       const { page, from, skip = [], lastAt, lastIds = [], export: exportId, line = 0, restarts } = decodeCursor(cursor);
       if (exportId) return exportPage(exportId, line, restarts);
@@ -88,7 +94,7 @@ export function connectAuth0(config: Auth0Config, ctx: SourceContext): ExternalC
           include_totals: true,
           sort: 'created_at:1',
           search_engine: 'v3',
-          ...(from ? { q: `created_at:["${from}" TO *]` } : {}),
+          ...(query(from) ? { q: query(from) } : {}),
         }),
       );
       const listed = result.data as Auth0User[];

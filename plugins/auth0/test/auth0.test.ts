@@ -95,15 +95,19 @@ describe('auth0: users', () => {
     return { listed, pages };
   }
 
-  /** The export is scoped to the configured connection (carol is in another one). */
+  /** Listings are scoped to the configured connection, paged or exported (carol is in another one). */
   const inConnection = () =>
     new Set([...fake.store.users.values()].filter((user) => user.identities[0]?.connection === 'Username-Password-Authentication').map((user) => user.user_id));
 
   it('listUsers pages a small tenant with GET /api/v2/users and starts no export', async () => {
     fake.store.calls.length = 0;
     const { listed, pages } = await listAll();
-    expect(new Set(listed)).toEqual(new Set(fake.store.users.keys()));
+    expect(new Set(listed)).toEqual(inConnection());
+    expect(listed).not.toContain(fake.store.byEmail('carol@example.com')[0]!.user_id);
     expect(pages).toBe(1);
+    // Without a connection configured, the whole tenant.
+    const { listed: all } = await listAll(null, connect({ connection: undefined }));
+    expect(new Set(all)).toEqual(new Set(fake.store.users.keys()));
     expect(fake.store.calls.filter((call) => call.includes('jobs'))).toEqual([]);
   });
 

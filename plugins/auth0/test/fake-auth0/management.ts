@@ -16,14 +16,21 @@ const error = (status: number, name: string, message: string, errorCode: string)
 });
 const notFound = () => error(404, 'Not Found', 'The user does not exist.', 'inexistent_user');
 
-/** The subset of Lucene queries the plugin sends: `email:"x"` and `created_at:["iso" TO *]`. */
+/**
+ * The subset of Lucene queries the plugin sends: `email:"x"`, `created_at:["iso" TO *]` and
+ * `identities.connection:"name"`, alone or joined by ` AND `.
+ */
 function matches(user: FakeUser, q: string | null): boolean {
   if (!q) return true;
-  const email = /^email:"(.*)"$/.exec(q);
-  if (email) return user.email === email[1]?.toLowerCase();
-  const range = /^created_at:\["(.*)" TO \*\]$/.exec(q);
-  if (range) return user.created_at >= (range[1] ?? '');
-  throw new Error(`fake Auth0 does not understand q=${q}`);
+  return q.split(' AND ').every((clause) => {
+    const email = /^email:"(.*)"$/.exec(clause);
+    if (email) return user.email === email[1]?.toLowerCase();
+    const range = /^created_at:\["(.*)" TO \*\]$/.exec(clause);
+    if (range) return user.created_at >= (range[1] ?? '');
+    const connection = /^identities\.connection:"(.*)"$/.exec(clause);
+    if (connection) return user.identities.some((identity) => identity.connection === connection[1]);
+    throw new Error(`fake Auth0 does not understand q=${q}`);
+  });
 }
 
 function listUsers(store: FakeStore, params: URLSearchParams): Reply {
