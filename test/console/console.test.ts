@@ -247,6 +247,43 @@ describe('pools', () => {
     },
     SLOW,
   );
+
+  it(
+    'creates a NATIVE pool from the form rendered from the native entry, its payload schema as JSON',
+    async () => {
+      await page.getByRole('link', { name: 'Pools' }).click();
+      await page.getByRole('link', { name: 'New pool' }).click();
+      await page.getByRole('textbox', { name: 'Name', exact: true }).fill('Members');
+      await choose('Type', 'Native (users stored here)');
+      await page.getByText('Tributary (native users) configuration').waitFor();
+      await page.getByLabel('Public registration (POST /auth/register)').check();
+      await page.getByLabel('Minimum length').fill('12');
+      await setEditor('Payload schema (JSON)', '{ "type": "object"');
+      await page.getByRole('button', { name: 'Create pool' }).click();
+      // Not JSON: said in place, and nothing is sent.
+      await page.getByText(/^not valid JSON/).waitFor();
+      expect(await gqlNames()).not.toContain('Members');
+      await setEditor('Payload schema (JSON)', '{ "type": "object", "properties": { "profile": { "type": "object" } } }');
+      await axe(page);
+      await page.getByRole('button', { name: 'Create pool' }).click();
+      await page.getByRole('heading', { name: 'Members', exact: true }).waitFor();
+
+      const pools = ok(await server.gql('{ userPools { name type source config } }')).userPools as { name: string }[];
+      expect(pools.find((p) => p.name === 'Members')).toEqual({
+        name: 'Members',
+        type: 'NATIVE',
+        source: 'native',
+        config: {
+          publicRegistration: true,
+          passwordPolicy: { minLength: 12 },
+          payloadSchema: { type: 'object', properties: { profile: { type: 'object' } } },
+          activationRequired: true,
+          otpSignIn: false,
+        },
+      });
+    },
+    SLOW,
+  );
 });
 
 describe('pool jobs', () => {

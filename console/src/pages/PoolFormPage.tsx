@@ -3,7 +3,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { Link, useLocation, useParams } from 'wouter';
 import { CreatePool, PoolQuery, PoolSourcesQuery, UpdatePool } from '../api/pools';
-import { ConfigForm, configForForm, configForSave } from '../components/ConfigForm';
+import { ConfigForm, configForForm, configForSave, jsonFieldsOf } from '../components/ConfigForm';
 import { ErrorAlert, Loading, PageTitle } from '../components/common';
 import { apiErrors, fieldError } from '../errors';
 import type { PoolType, SourceDeletion, TenantResolutionMode } from '../gql/graphql';
@@ -56,11 +56,15 @@ export function PoolFormPage() {
   const [enabled, setEnabled] = useState(true);
   const [config, setConfig] = useState<Record<string, unknown>>({});
   const [settings, setSettings] = useState<Settings>(DEFAULTS);
+  /** Config fields whose JSON text does not parse: shown in place, and the pool is not sent. */
+  const [jsonErrors, setJsonErrors] = useState<Record<string, string>>({});
   const set = <K extends keyof Settings>(key: K, value: Settings[K]) => setSettings((s) => ({ ...s, [key]: value }));
 
   const pool = existing.data?.userPool;
   const sourceList = sources.data?.poolSources ?? [];
-  const chosen = sourceList.find((s) => s.key === (pool?.source ?? source));
+  // A NATIVE pool's config form comes from poolSources' built-in `native` entry.
+  const chosen = sourceList.find((s) => s.key === (pool?.source ?? (type === 'NATIVE' ? 'native' : source)));
+  const jsonFields = useMemo(() => (chosen ? jsonFieldsOf(chosen.configSchema) : []), [chosen]);
   useEffect(() => {
     if (!pool) return;
     setName(pool.name);
@@ -82,8 +86,8 @@ export function PoolFormPage() {
     });
   }, [pool]);
   useEffect(() => {
-    if (pool && chosen) setConfig(configForForm(pool.config, chosen.secretFields));
-  }, [pool, chosen]);
+    if (pool && chosen) setConfig(configForForm(pool.config, chosen.secretFields, jsonFields));
+  }, [pool, chosen, jsonFields]);
 
   const error = editing ? updated.error : created.error;
   const errors = apiErrors(error);
@@ -92,9 +96,10 @@ export function PoolFormPage() {
       Object.fromEntries(
         Object.entries(errors.fields)
           .filter(([field]) => field.startsWith('input.config.'))
-          .map(([field, message]) => [field.slice('input.config.'.length), message.replace(/^[\w.]+: /, '')]),
+          .map(([field, message]) => [field.slice('input.config.'.length), message.replace(/^[\w.]+: /, '')])
+          .concat(Object.entries(jsonErrors)),
       ),
-    [errors.fields],
+    [errors.fields, jsonErrors],
   );
   const err = (...names: string[]) => fieldError(errors, ...names)?.replace(/^[\w.]+: /, '');
 
@@ -103,10 +108,13 @@ export function PoolFormPage() {
 
   const typeSources = sourceList.filter((s) => s.type === type);
   async function save() {
+    const saved = chosen ? configForSave(config, chosen.secretFields, jsonFields) : undefined;
+    setJsonErrors(saved?.errors ?? {});
+    if (saved && Object.keys(saved.errors).length > 0) return;
     const input = {
       name,
       enabled,
-      config: chosen ? configForSave(config, chosen.secretFields) : undefined,
+      config: saved?.config,
       settings: {
         jitMigration: settings.jitMigration,
         syncUserAttributes: settings.syncUserAttributes,

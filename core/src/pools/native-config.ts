@@ -12,17 +12,27 @@ import { compilePayloadSchema } from './payload-schema.js';
  */
 export const NativePoolConfigSchema = z.strictObject({
   /** `POST /auth/register` into this pool; off: only admins create its users. */
-  publicRegistration: z.boolean().default(false),
+  publicRegistration: z.boolean().default(false).meta({ title: 'Public registration (POST /auth/register)' }),
   /** JSON Schema (2020-12) of `{ profile, metadata }`: registration payloads and admin edits (pools/payload-schema.ts). */
-  payloadSchema: z.record(z.string(), z.unknown()).nullable().default(null),
+  payloadSchema: z
+    .record(z.string(), z.unknown())
+    .nullable()
+    .default(null)
+    .meta({ title: 'Payload schema', description: 'JSON Schema (2020-12) of { profile, metadata } in registrations and admin edits; empty: none.' }),
   passwordPolicy: z
-    .strictObject({ minLength: z.number().int().min(PASSWORD_MIN_LENGTH_FLOOR).max(PASSWORD_MAX_LENGTH).default(PASSWORD_MIN_LENGTH_FLOOR) })
-    .default({ minLength: PASSWORD_MIN_LENGTH_FLOOR }),
+    .strictObject({
+      minLength: z.number().int().min(PASSWORD_MIN_LENGTH_FLOOR).max(PASSWORD_MAX_LENGTH).default(PASSWORD_MIN_LENGTH_FLOOR).meta({ title: 'Minimum length' }),
+    })
+    .default({ minLength: PASSWORD_MIN_LENGTH_FLOOR })
+    .meta({ title: 'Password policy' }),
   /** A registered user is PENDING_ACTIVATION until they enter the mailed code; off: ACTIVE at once. */
-  activationRequired: z.boolean().default(true),
+  activationRequired: z.boolean().default(true).meta({ title: 'Activation required (a mailed code)' }),
   /** `POST /auth/otp/start|verify` for this pool's users. */
-  otpSignIn: z.boolean().default(false),
-  mailTemplates: MailTemplateOverrides.optional(),
+  otpSignIn: z.boolean().default(false).meta({ title: 'One-time-code sign-in' }),
+  mailTemplates: MailTemplateOverrides.optional().meta({
+    title: 'Mail templates',
+    description: 'Per mail (activation, registration-attempt, password-reset, otp-sign-in): { subject, text, html } overriding the defaults.',
+  }),
 });
 
 export type NativePoolConfig = z.output<typeof NativePoolConfigSchema>;
