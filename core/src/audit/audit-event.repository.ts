@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { jsonColumn } from '../db/sql.js';
+import { jsonColumn, pgArray } from '../db/sql.js';
 import type { Statement } from '../db/statements.js';
 import { newId } from '../ids.js';
 
@@ -74,6 +74,20 @@ export function auditEventStatement(event: AuditRecord): Statement {
 export async function insertAuditEvent(em: EntityManager, event: AuditRecord): Promise<void> {
   const { sql, params } = auditEventStatement(event);
   await em.getConnection().execute(sql, params);
+}
+
+/**
+ * Successful sign-ins decided by each pool per UTC day since `since` (sign-in.service.ts records the deciding pool
+ * as details.pool): `pool|YYYY-MM-DD` → count, days without any left out. The indexed created_at bound comes first.
+ */
+export async function poolSignInsByDay(em: EntityManager, poolIds: readonly string[], since: Date): Promise<Map<string, number>> {
+  const rows = await em.getConnection().execute<Record<string, unknown>[]>(
+    `select details->>'pool' as pool, to_char(created_at at time zone 'utc', 'YYYY-MM-DD') as day, count(*)::int as count
+     from audit_events where created_at >= ? and action = 'sign-in' and outcome = 'ok' and details->>'pool' = any(?::text[])
+     group by 1, 2`,
+    [since, pgArray(poolIds)],
+  );
+  return new Map(rows.map((row) => [`${row.pool as string}|${row.day as string}`, row.count as number]));
 }
 
 /** Newest first; keyset on (created_at, id) after the cursor's event, so paging never skips or repeats. */

@@ -4,7 +4,8 @@ import { toPage } from '../graphql/connection.js';
 import type { GraphQLContext } from '../graphql/context.js';
 import { checkPage, encodeCursor } from '../graphql/pagination.js';
 import { uuidArg } from '../graphql/validate.js';
-import { PoolStatsType, UserPoolType } from '../pools/pool.types.js';
+import { badInput } from '../errors/index.js';
+import { PoolActivityDayType, PoolStatsType, UserPoolType } from '../pools/pool.types.js';
 import type { PoolJobView } from './pool-job.repository.js';
 import { PoolJobConnection, PoolJobFilterInput, PoolJobInput, PoolJobType } from './pool-job.types.js';
 
@@ -76,5 +77,17 @@ export class PoolStatsResolver {
   @FieldResolver(() => PoolStatsType, { description: 'Migration dashboard figures; the pools of one answer are counted together.' })
   stats(@Root() pool: UserPoolType, @Ctx() { loaders }: GraphQLContext): Promise<PoolStatsType> {
     return loaders.poolStats.load(pool.id);
+  }
+
+  @FieldResolver(() => [PoolActivityDayType], {
+    description: 'Sign-ins and migrations per UTC day over the last `days` days (1 to 366), oldest first, today last, days without any as zeros.',
+  })
+  activity(
+    @Root() pool: UserPoolType,
+    @Ctx() { loaders }: GraphQLContext,
+    @Arg('days', () => Int, { defaultValue: 30 }) days: number,
+  ): Promise<PoolActivityDayType[]> {
+    if (!Number.isInteger(days) || days < 1 || days > 366) throw badInput('days', 'must be between 1 and 366');
+    return loaders.poolActivity.load({ pool: pool.id, days });
   }
 }

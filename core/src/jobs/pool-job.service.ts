@@ -4,7 +4,8 @@ import { badInput, conflict, notFound } from '../errors/index.js';
 import { uuid } from '../graphql/inputs.js';
 import { newId } from '../ids.js';
 import { findPool } from '../pools/pool.repository.js';
-import { poolUserStats, type PoolUserStats } from '../users/user.repository.js';
+import { poolSignInsByDay } from '../audit/audit-event.repository.js';
+import { poolMigrationsByDay, poolUserStats, type PoolUserStats } from '../users/user.repository.js';
 import type { JobQueue } from './job-queue.js';
 import type { PoolJobKind } from './pool-job.entity.js';
 import {
@@ -20,6 +21,12 @@ import {
 } from './pool-job.repository.js';
 
 export type PoolStats = PoolUserStats & { lastImportAt: Date | null; lastSyncAt: Date | null };
+/** One UTC day of a pool's activity chart. */
+export interface PoolActivityDay {
+  day: string;
+  signIns: number;
+  migrated: number;
+}
 
 /** Imports and syncs as the admin API sees them: started, read, cancelled. pg-boss runs them (job-queue.ts). */
 export class PoolJobService {
@@ -75,6 +82,16 @@ export class PoolJobService {
     const [users, times] = await Promise.all([poolUserStats(db, poolIds), lastJobTimes(db, poolIds)]);
     return new Map(
       poolIds.map((id) => [id, { ...users.get(id)!, lastImportAt: times.get(id)?.lastImportAt ?? null, lastSyncAt: times.get(id)?.lastSyncAt ?? null }]),
+    );
+  }
+
+  /** Sign-ins and migrations of many pools per UTC day over the last `days` days (today included): two statements. */
+  async activityOf(poolIds: readonly string[], days: number): Promise<Map<string, PoolActivityDay[]>> {
+    const migrations = await poolMigrationsByDay(await nativePool(this.em), poolIds, days);
+    const first = migrations.get(poolIds[0]!)?.[0]?.day;
+    const signIns = first ? await poolSignInsByDay(this.em, poolIds, new Date(`${first}T00:00:00Z`)) : new Map<string, number>();
+    return new Map(
+      poolIds.map((id) => [id, (migrations.get(id) ?? []).map(({ day, count }) => ({ day, migrated: count, signIns: signIns.get(`${id}|${day}`) ?? 0 }))]),
     );
   }
 }

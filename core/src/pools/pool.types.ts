@@ -59,6 +59,13 @@ export class PoolStatsType {
   @Field(() => DateTimeScalar, { nullable: true }) lastSyncAt!: Date | null;
 }
 
+@ObjectType('PoolActivityDay')
+export class PoolActivityDayType {
+  @Field(() => String, { description: 'The UTC day, YYYY-MM-DD.' }) day!: string;
+  @Field(() => Int, { description: "Successful sign-ins the pool's source decided that day." }) signIns!: number;
+  @Field(() => Int, { description: 'Users migrated out of the pool that day.' }) migrated!: number;
+}
+
 @ObjectType()
 export class TenantResolution {
   @Field(() => TenantResolutionModeEnum) mode!: TenantResolutionMode;

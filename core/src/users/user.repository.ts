@@ -385,6 +385,31 @@ export async function poolUserStats(db: Queryable, poolIds: readonly string[]): 
   return stats;
 }
 
+/** UTC days, oldest first, ending today (every day listed, zeros included): the pool activity chart's days. */
+const ACTIVITY_DAYS = `generate_series((now() at time zone 'utc')::date - ($2::int - 1), (now() at time zone 'utc')::date, interval '1 day')`;
+
+/** Users migrated out of each pool per UTC day over the last `days` days: `pool` → counts, oldest day first. */
+export async function poolMigrationsByDay(db: Queryable, poolIds: readonly string[], days: number): Promise<Map<string, { day: string; count: number }[]>> {
+  const { rows } = await db.query(
+    `select p.pool, to_char(d.day, 'YYYY-MM-DD') as day, count(u.id)::int as count
+     from unnest($1::uuid[]) p(pool) cross join ${ACTIVITY_DAYS} d(day)
+     left join users u on u.migrated_from_id = p.pool and u.migrated_at >= d.day at time zone 'utc' and u.migrated_at < (d.day + interval '1 day') at time zone 'utc'
+     group by p.pool, d.day order by d.day`,
+    [poolIds, days],
+  );
+  return byPoolAndDay(rows as Row[]);
+}
+
+function byPoolAndDay(rows: Row[]): Map<string, { day: string; count: number }[]> {
+  const result = new Map<string, { day: string; count: number }[]>();
+  for (const row of rows) {
+    const list = result.get(row.pool as string) ?? [];
+    list.push({ day: row.day as string, count: row.count as number });
+    result.set(row.pool as string, list);
+  }
+  return result;
+}
+
 /** Write-back: the id the source gave a user an admin created in its pool. */
 export async function setExternalId(db: Queryable, userId: string, externalId: string): Promise<void> {
   await db.query('update users set external_id = $2, updated_at = now() where id = $1 and external_id is null', [userId, externalId]);
