@@ -5,6 +5,7 @@ import { findClientRecord } from '../app-clients/app-client.repository.js';
 import type { Orm } from '../db/orm.js';
 import { ApiError, InvalidCode } from '../errors/index.js';
 import { startFederationFlow, type FederationDeps } from '../federation/routes.js';
+import { clientIp } from '../http/end-user-input.js';
 import {
   codePage,
   emailPage,
@@ -170,7 +171,7 @@ export function openIdRouter(orm: Orm, deps: OpenIdRouteDeps): express.Router {
       const subject = await new SignInService(orm.em.fork(), deps.signIn).authenticate({
         email,
         password,
-        ip: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+        ip: clientIp(req),
       });
       await finishLogin(req, res, found.provider, subject.userId, { pool: subject.pool, amr: subject.amr });
     } catch (error) {
@@ -281,7 +282,7 @@ export function openIdRouter(orm: Orm, deps: OpenIdRouteDeps): express.Router {
         email,
         password,
         payload: payloadFromForm(fields, req.body as Record<string, unknown>),
-        ip: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+        ip: clientIp(req),
       });
       if (status === 'ACTIVE') {
         return sendPage(res, 201, noticePage('Account created', 'Your account is ready. Sign in with your email and password.', backToSignIn(found.uid)));
@@ -319,7 +320,7 @@ export function openIdRouter(orm: Orm, deps: OpenIdRouteDeps): express.Router {
     const code = field(req.body, 'code').trim().slice(0, 32);
     try {
       if (!email || !code) throw new InvalidCode();
-      await verifyActivation(orm.em.fork(), registrationDeps, { email, code, ip: req.ip ?? req.socket.remoteAddress ?? 'unknown' });
+      await verifyActivation(orm.em.fork(), registrationDeps, { email, code, ip: clientIp(req) });
       sendPage(res, 200, noticePage('Account activated', 'Your account is ready. Sign in with your email and password.', backToSignIn(found.uid)));
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
@@ -366,7 +367,7 @@ export function openIdRouter(orm: Orm, deps: OpenIdRouteDeps): express.Router {
     const email = field(req.body, 'email').trim().slice(0, 254);
     if (!EMAIL.test(email)) return res.redirect(303, `/interaction/${found.uid}/reset`);
     sendPage(res, 200, resetCodePage(found.uid, email));
-    await startPasswordReset(orm.em.fork(), credentialDeps, { email, ip: req.ip ?? req.socket.remoteAddress ?? 'unknown' }).catch((error: unknown) =>
+    await startPasswordReset(orm.em.fork(), credentialDeps, { email, ip: clientIp(req) }).catch((error: unknown) =>
       deps.signIn.logger.error({ err: error }, 'password reset code not sent'),
     );
   });
@@ -380,7 +381,7 @@ export function openIdRouter(orm: Orm, deps: OpenIdRouteDeps): express.Router {
     if (!newPassword) return sendPage(res, 400, resetCodePage(found.uid, email, { password: 'Choose a new password.' }));
     try {
       if (!email || !code) throw new InvalidCode();
-      await finishPasswordReset(orm.em.fork(), credentialDeps, { email, code, newPassword, ip: req.ip ?? req.socket.remoteAddress ?? 'unknown' });
+      await finishPasswordReset(orm.em.fork(), credentialDeps, { email, code, newPassword, ip: clientIp(req) });
       sendPage(res, 200, noticePage('Password changed', 'Sign in with your new password.', backToSignIn(found.uid)));
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
@@ -426,7 +427,7 @@ export function openIdRouter(orm: Orm, deps: OpenIdRouteDeps): express.Router {
     const email = field(req.body, 'email').trim().slice(0, 254);
     if (!EMAIL.test(email)) return res.redirect(303, `/interaction/${found.uid}/otp`);
     sendPage(res, 200, otpCodePage(found.uid, email));
-    await startOtpSignIn(orm.em.fork(), credentialDeps, { email, ip: req.ip ?? req.socket.remoteAddress ?? 'unknown' }).catch((error: unknown) =>
+    await startOtpSignIn(orm.em.fork(), credentialDeps, { email, ip: clientIp(req) }).catch((error: unknown) =>
       deps.signIn.logger.error({ err: error }, 'sign-in code not sent'),
     );
   });
@@ -441,7 +442,7 @@ export function openIdRouter(orm: Orm, deps: OpenIdRouteDeps): express.Router {
       if (!email || !code) throw new InvalidCode();
       const subject = await new SignInService(em, deps.signIn).authenticate({
         email,
-        ip: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+        ip: clientIp(req),
         factor: otpFactor(em, deps.box, code),
       });
       await finishLogin(req, res, found.provider, subject.userId, { pool: subject.pool, amr: subject.amr });

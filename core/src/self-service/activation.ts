@@ -1,12 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AuditLog, type AuditRecord } from '../audit/audit.service.js';
-import { executeTogether, query } from '../db/statements.js';
+import { executeTogether } from '../db/statements.js';
 import { InvalidCode, TooManyAttempts } from '../errors/index.js';
 import { verifyCode, type CodeCheck } from '../one-time-codes/one-time-codes.js';
-import { failureStatement, reserveStatement, successStatements } from '../sign-in/throttle.js';
+import { failureStatement, successStatements } from '../sign-in/throttle.js';
 import { User } from '../users/user.entity.js';
 import { userWithRelations } from '../users/user.repository.js';
 import { normaliseEmail } from '../users/user.service.js';
+import { reserveAttempt } from './local-credentials.js';
 import { queueActivation } from './native-rules.js';
 import { countMailRequest, type RegistrationDeps } from './registration.js';
 
@@ -56,10 +57,7 @@ export async function verifyActivation(
     outcome,
     details: { ip: request.ip, ...details },
   });
-  const reserve = reserveStatement(email, request.ip);
-  const [row] = await query<{ throttle_wait: number | null; account_counted: boolean }>(em, reserve.sql, reserve.params);
-  const reservation = { email, ip: request.ip, accountCounted: row?.account_counted === true };
-  const wait = Math.max(0, Number(row?.throttle_wait ?? 0));
+  const { retryAfter: wait, reservation } = await reserveAttempt(em, email, request.ip);
   if (wait > 0) {
     await new AuditLog(em, deps.logger).record(event('too_many_attempts', null));
     throw new TooManyAttempts('too many failed attempts; try again later', { retryAfterSeconds: wait });
