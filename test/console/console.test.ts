@@ -281,6 +281,20 @@ describe('pools', () => {
           otpSignIn: false,
         },
       });
+
+      // Editing: the stored payload schema is back as JSON text, and the server's error on it is shown in place.
+      await page.getByRole('link', { name: 'Edit' }).click();
+      await expect.poll(() => page.getByRole('textbox', { name: 'Payload schema (JSON)', exact: true }).textContent()).toContain('"profile"');
+      await setEditor('Payload schema (JSON)', '{ "type": 12 }');
+      await page.getByRole('button', { name: 'Save pool' }).click();
+      await page.getByText(/^is not a valid JSON Schema/).waitFor();
+      await setEditor('Payload schema (JSON)', '{ "type": "object" }');
+      await page.getByLabel('Minimum length').fill('16');
+      await page.getByRole('button', { name: 'Save pool' }).click();
+      await page.getByRole('heading', { name: 'Members', exact: true }).waitFor();
+      const saved = ok(await server.gql('{ userPools { name config } }')).userPools.find((p: { name: string }) => p.name === 'Members');
+      expect(saved.config).toMatchObject({ publicRegistration: true, passwordPolicy: { minLength: 16 }, payloadSchema: { type: 'object' } });
+      expect(saved.config.payloadSchema).toEqual({ type: 'object' });
     },
     SLOW,
   );
@@ -309,6 +323,8 @@ describe('pool jobs', () => {
       await expect.poll(() => jobs.first().textContent(), { timeout: 60_000 }).toMatch(/^import[^(]*SUCCEEDED/);
       expect((await server.sql('select 1 from users where pool_id = ?', [poolId])).length).toBe(120);
       await expect.poll(() => page.getByText(/120 users · 0 migrated · 120 not migrated/).count()).toBe(1);
+      await page.getByRole('img', { name: /^Over the last 30 days: 0 sign-ins through this pool, 0 users migrated/ }).waitFor();
+      expect(await page.getByRole('table', { name: 'Activity per day', includeHidden: true }).locator('tbody tr').count()).toBe(30);
       await axe(page);
       await shot(page, 'pool-jobs');
     },

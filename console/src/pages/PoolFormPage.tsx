@@ -173,6 +173,7 @@ export function PoolFormPage() {
                   setType((value ?? 'EXTERNAL') as PoolType);
                   setSource(null);
                   setConfig({});
+                  setJsonErrors({});
                 }}
                 disabled={editing}
                 allowDeselect={false}
