@@ -57,6 +57,11 @@ export const PoolQuery = graphql(`
         lastImportAt
         lastSyncAt
       }
+      activity(days: 30) {
+        day
+        signIns
+        migrated
+      }
     }
   }
 `);

@@ -1,11 +1,11 @@
-import { BarChart, DonutChart } from '@mantine/charts';
+import { BarChart, DonutChart, LineChart } from '@mantine/charts';
 import { Alert, Button, Code, Group, Paper, SimpleGrid, Stack, Switch, Table, Text, Title } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { Link, useLocation, useParams } from 'wouter';
 import { CancelPoolJob, DeletePool, ImportUsers, PoolJobsQuery, PoolQuery, SyncUsers, TestPoolConnection } from '../api/pools';
 import { ConfirmButton, Empty, ErrorAlert, formatDate, Loading, PageTitle, StatusBadge } from '../components/common';
-import type { JobFieldsFragment } from '../gql/graphql';
+import type { JobFieldsFragment, PoolQuery as PoolQueryResult } from '../gql/graphql';
 
 const POLL_MS = 1500;
 const ACTIVE = new Set(['QUEUED', 'RUNNING']);
@@ -142,6 +142,7 @@ export function PoolPage() {
           </Text>
         </Paper>
       </SimpleGrid>
+      <Activity days={pool.activity} />
       {pool.type === 'EXTERNAL' && (
         <Paper withBorder p="md">
           <Group justify="space-between" mb="sm" wrap="wrap">
@@ -172,6 +173,61 @@ export function PoolPage() {
         </Paper>
       )}
     </>
+  );
+}
+
+type ActivityDay = NonNullable<PoolQueryResult['userPool']>['activity'][number];
+
+/** Sign-ins through the pool and migrations out of it per UTC day; the table below says the same for screen readers and copying. */
+function Activity({ days }: { days: ActivityDay[] }) {
+  const signIns = days.reduce((sum, day) => sum + day.signIns, 0);
+  const migrated = days.reduce((sum, day) => sum + day.migrated, 0);
+  return (
+    <Paper withBorder p="md" mb="md">
+      <Title order={3} size="h4" mb="sm">
+        Activity, last {days.length} days
+      </Title>
+      <div
+        role="img"
+        aria-label={`Over the last ${days.length} days: ${signIns} sign-ins through this pool, ${migrated} users migrated (daily figures in the table below)`}
+      >
+        <LineChart
+          h={200}
+          data={days.map((day) => ({ ...day, label: day.day.slice(5) }))}
+          dataKey="label"
+          curveType="linear"
+          withDots={false}
+          series={[
+            { name: 'signIns', label: 'Sign-ins', color: 'blue.6' },
+            { name: 'migrated', label: 'Migrated', color: 'teal.6' },
+          ]}
+          withLegend
+        />
+      </div>
+      <details>
+        <summary>Daily figures</summary>
+        <Table.ScrollContainer minWidth={300}>
+          <Table mt="xs" aria-label="Activity per day">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Day (UTC)</Table.Th>
+                <Table.Th>Sign-ins</Table.Th>
+                <Table.Th>Migrated</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {days.map((day) => (
+                <Table.Tr key={day.day}>
+                  <Table.Td>{day.day}</Table.Td>
+                  <Table.Td>{day.signIns}</Table.Td>
+                  <Table.Td>{day.migrated}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      </details>
+    </Paper>
   );
 }
 
