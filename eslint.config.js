@@ -76,7 +76,7 @@ const layering = {
 };
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '.tools/**', '.tributary/**', '.scratch/**', '**/dist/**', 'scripts/**'] },
+  { ignores: ['**/node_modules/**', '.tools/**', '.tributary/**', '.scratch/**', '**/dist/**', 'scripts/**', 'console/src/gql/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
