@@ -344,33 +344,48 @@ export function openIdRouter(orm: Orm, deps: OpenIdRouteDeps): express.Router {
       newPassword: { error: errors.password },
     });
 
-  router.get('/interaction/:uid/reset', async (req, res) => {
-    const found = await interaction(req, res);
-    if (!found) return;
-    sendPage(
-      res,
-      200,
-      emailPage({
-        title: 'Reset your password',
-        lead: 'Enter your email: we will mail you a code to choose a new password.',
-        action: `/interaction/${found.uid}/reset`,
-        csrfToken: csrfToken(found.uid),
-        submit: 'Send a code',
-        back: backToSignIn(found.uid),
-      }),
-    );
-  });
+  /**
+   * The two pages that ask for an email and mail a code (password reset, sign-in by code): the form, then
+   * the code page at once, whatever the email — the code is started after the answer, so neither the page
+   * nor its timing tells whether the email has an account.
+   */
+  const mailCodeRoutes = (
+    step: 'reset' | 'otp',
+    page: { title: string; lead: string },
+    codePageFor: (uid: string, email: string) => string,
+    start: (em: ReturnType<typeof orm.em.fork>, request: { email: string; ip: string }) => Promise<void>,
+  ) => {
+    router.get(`/interaction/:uid/${step}`, async (req, res) => {
+      const found = await interaction(req, res);
+      if (!found) return;
+      sendPage(
+        res,
+        200,
+        emailPage({
+          ...page,
+          action: `/interaction/${found.uid}/${step}`,
+          csrfToken: csrfToken(found.uid),
+          submit: 'Send a code',
+          back: backToSignIn(found.uid),
+        }),
+      );
+    });
+    router.post(`/interaction/:uid/${step}`, form, async (req, res) => {
+      const found = await interaction(req, res);
+      if (!found || !csrfOk(req, res, found.uid, field(req.body, 'csrf'))) return;
+      const email = field(req.body, 'email').trim().slice(0, 254);
+      if (!EMAIL.test(email)) return res.redirect(303, `/interaction/${found.uid}/${step}`);
+      sendPage(res, 200, codePageFor(found.uid, email));
+      await start(orm.em.fork(), { email, ip: clientIp(req) }).catch((error: unknown) => deps.signIn.logger.error({ err: error }, `${step} code not sent`));
+    });
+  };
 
-  router.post('/interaction/:uid/reset', form, async (req, res) => {
-    const found = await interaction(req, res);
-    if (!found || !csrfOk(req, res, found.uid, field(req.body, 'csrf'))) return;
-    const email = field(req.body, 'email').trim().slice(0, 254);
-    if (!EMAIL.test(email)) return res.redirect(303, `/interaction/${found.uid}/reset`);
-    sendPage(res, 200, resetCodePage(found.uid, email));
-    await startPasswordReset(orm.em.fork(), credentialDeps, { email, ip: clientIp(req) }).catch((error: unknown) =>
-      deps.signIn.logger.error({ err: error }, 'password reset code not sent'),
-    );
-  });
+  mailCodeRoutes(
+    'reset',
+    { title: 'Reset your password', lead: 'Enter your email: we will mail you a code to choose a new password.' },
+    (uid, email) => resetCodePage(uid, email),
+    (em, request) => startPasswordReset(em, credentialDeps, request),
+  );
 
   router.post('/interaction/:uid/reset/finish', form, async (req, res) => {
     const found = await interaction(req, res);
@@ -404,33 +419,12 @@ export function openIdRouter(orm: Orm, deps: OpenIdRouteDeps): express.Router {
       back: backToSignIn(uid),
     });
 
-  router.get('/interaction/:uid/otp', async (req, res) => {
-    const found = await interaction(req, res);
-    if (!found) return;
-    sendPage(
-      res,
-      200,
-      emailPage({
-        title: 'Sign in with a code',
-        lead: 'Enter your email: we will mail you a code to sign in with.',
-        action: `/interaction/${found.uid}/otp`,
-        csrfToken: csrfToken(found.uid),
-        submit: 'Send a code',
-        back: backToSignIn(found.uid),
-      }),
-    );
-  });
-
-  router.post('/interaction/:uid/otp', form, async (req, res) => {
-    const found = await interaction(req, res);
-    if (!found || !csrfOk(req, res, found.uid, field(req.body, 'csrf'))) return;
-    const email = field(req.body, 'email').trim().slice(0, 254);
-    if (!EMAIL.test(email)) return res.redirect(303, `/interaction/${found.uid}/otp`);
-    sendPage(res, 200, otpCodePage(found.uid, email));
-    await startOtpSignIn(orm.em.fork(), credentialDeps, { email, ip: clientIp(req) }).catch((error: unknown) =>
-      deps.signIn.logger.error({ err: error }, 'sign-in code not sent'),
-    );
-  });
+  mailCodeRoutes(
+    'otp',
+    { title: 'Sign in with a code', lead: 'Enter your email: we will mail you a code to sign in with.' },
+    (uid, email) => otpCodePage(uid, email),
+    (em, request) => startOtpSignIn(em, credentialDeps, request),
+  );
 
   router.post('/interaction/:uid/otp/verify', form, async (req, res) => {
     const found = await interaction(req, res);
