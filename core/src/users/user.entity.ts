@@ -16,7 +16,7 @@ export const UserSchema = defineEntity({
       .primary()
       .onCreate(() => newId()),
     // Normalised (trimmed, lower-case) before it gets here; unique across all pools.
-    email: p.string().unique('users_email_unique'),
+    email: p.string(),
     status: p.enum(USER_STATUSES).default('ACTIVE'),
     tenant: () => p.manyToOne(Tenant).nullable().deleteRule('restrict'),
     roles: () => p.manyToMany(Role).pivotTable('user_roles').joinColumn('user_id').inverseJoinColumn('role_id'),
@@ -37,14 +37,16 @@ export const UserSchema = defineEntity({
       .onCreate(() => new Date())
       .onUpdate(() => new Date()),
   },
-  uniques: [{ name: 'users_pool_external_id_unique', properties: ['pool', 'externalId'] }],
+  uniques: [
+    { name: 'users_pool_external_id_unique', properties: ['pool', 'externalId'] },
+    // One index for equality and prefix search (LIKE 'abc%'), whatever the database collation.
+    { name: 'users_email_unique', expression: 'create unique index "users_email_unique" on "users" ("email" text_pattern_ops)' },
+  ],
   indexes: [
     { name: 'users_tenant_id_index', properties: ['tenant', 'id'] },
     { name: 'users_pool_id_index', properties: ['pool', 'id'] },
     { name: 'users_status_id_index', properties: ['status', 'id'] },
     { name: 'users_migrated_from_index', properties: ['migratedFrom'] },
-    // Prefix search on email (LIKE 'abc%') whatever the database collation.
-    { name: 'users_email_prefix_index', expression: 'create index "users_email_prefix_index" on "users" ("email" text_pattern_ops)' },
   ],
 });
 

@@ -1,0 +1,15 @@
+import { Migration } from '@mikro-orm/migrations';
+
+/**
+ * One index on users.email instead of two: the unique index is built with text_pattern_ops, which
+ * answers equality (sign-in, the merge's probe, `on conflict (email)`) and prefix search (LIKE 'abc%')
+ * whatever the database collation, so the separate prefix index only cost every insert and email change.
+ */
+export class OneEmailIndex extends Migration {
+  override up(): void {
+    this.addSql(`create unique index "users_email_pattern_unique" on "users" ("email" text_pattern_ops);`);
+    this.addSql(`alter table "users" drop constraint "users_email_unique";`);
+    this.addSql(`alter index "users_email_pattern_unique" rename to "users_email_unique";`);
+    this.addSql(`drop index "users_email_prefix_index";`);
+  }
+}
