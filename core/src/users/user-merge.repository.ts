@@ -78,7 +78,7 @@ async function ensureStaging(client: pg.ClientBase): Promise<void> {
   // Unindexed but for its order: it lives as long as the connection, emptied by each use.
   await client.query(`create temp table if not exists ${STAGING} (
     ord integer primary key, id uuid not null default ${UUID_V7}, external_id text not null, email text not null, profile jsonb not null,
-    metadata jsonb not null, status text not null, password_hash text, tenant_id text, tenant_name text, role_ids jsonb)`);
+    metadata jsonb not null, status text not null, password_hash text, tenant_id text, tenant_name text, role_ids uuid[])`);
 }
 
 /** Empties this session's staging (before a new file or page, and after the last merge). */
@@ -94,7 +94,8 @@ const NEEDS_ESCAPE = /[\\\t\n\r]/;
 const field = (value: string | null): string =>
   value === null ? '\\N' : NEEDS_ESCAPE.test(value) ? value.replace(/[\\\t\n\r]/g, (character) => COPY_ESCAPES[character]!) : value;
 
-const roleOrder = (ids: string[] | null): string | null => (ids ? JSON.stringify([...new Set(ids)].sort()) : null);
+/** Role ids (uuids) as a sorted array literal: the merge compares them with the user's, read in the same order. */
+const roleOrder = (ids: string[] | null): string | null => (ids ? `{${[...new Set(ids)].sort().join(',')}}` : null);
 
 function copyLine(user: IncomingUser): string {
   return `${user.ord}\t${field(user.externalId)}\t${field(user.email)}\t${field(JSON.stringify(user.profile))}\t${field(
@@ -168,7 +169,7 @@ with input as (
   select i.*, own.id as own_id, own.email as own_email, own.profile as own_profile, own.status as own_status,
          own.metadata as own_metadata, own.password_hash as own_hash,
          case when i.role_ids is not null and own.id is not null then
-           (select coalesce(jsonb_agg(ur.role_id::text order by ur.role_id::text collate "C"), '[]'::jsonb) from user_roles ur where ur.user_id = own.id)
+           array(select ur.role_id from user_roles ur where ur.user_id = own.id order by ur.role_id)
          end as own_roles,
          other.id as other_id, coalesce(other.migrated_from_id = $1 and other.external_id = i.external_id, false) as migrated
   from input i
@@ -209,12 +210,12 @@ with input as (
   returning u.id
 ), roles_dropped as (
   delete from user_roles ur using changed ch join classified c on c.own_id = ch.own_id
-  where ur.user_id = c.own_id and c.role_ids is not null and not (c.role_ids ? ur.role_id::text)
+  where ur.user_id = c.own_id and c.role_ids is not null and ur.role_id <> all (c.role_ids)
   returning 1
 ), roles_linked as (
   insert into user_roles (user_id, role_id)
   select coalesce(c.own_id, c.id), r.role_id::uuid
-  from classified c cross join lateral jsonb_array_elements_text(c.role_ids) as r(role_id)
+  from classified c cross join lateral unnest(c.role_ids) as r(role_id)
   where c.role_ids is not null and (c.own_id in (select own_id from changed) or c.id in (select id from created))
   on conflict do nothing
   returning 1
@@ -254,7 +255,7 @@ export async function mergeStaged(client: pg.ClientBase, poolId: string, afterOr
             email: row.own_email as string,
             profile: jsonColumn(row.own_profile),
             status: row.own_status as string,
-            roleIds: jsonColumn<string[] | null>(row.own_roles) ?? [],
+            roleIds: (row.own_roles as string[] | null) ?? [],
           },
   }));
 }
