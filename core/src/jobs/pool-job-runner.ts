@@ -14,7 +14,7 @@ import { applySourceDeletions, mergeUsers, type IncomingUser } from '../users/us
 import { normaliseEmail } from '../users/user.service.js';
 import { asReport, countBatch, countGone, noteFailed, noteUnknownRoles, type JobReport, type SourceView } from './job-report.js';
 import type { PoolJobProgress } from './pool-job.entity.js';
-import { checkpointPoolJob, claimPoolJob, clearSeen, markSeen, settlePoolJob, type PoolJobView } from './pool-job.repository.js';
+import { checkpointPoolJob, claimPoolJob, clearSeen, markSeen, settlePoolJob, touchPoolJob, type PoolJobView } from './pool-job.repository.js';
 
 /** A page the source throttled is asked again after the wait it gives, this many times at most. */
 const MAX_THROTTLE_WAITS = 8;
@@ -53,8 +53,8 @@ export const publicError = (error: unknown): string =>
 
 /**
  * Runs (or resumes) an import or sync. Pages through the source's listUsers from the checkpointed
- * cursor; each page is merged in one transaction with the checkpoint (cursor, counters, report), so a
- * crash loses at most the page in flight, which the next attempt reads again. A dry run merges too,
+ * cursor; each batch of pages is merged in one transaction with the checkpoint (cursor, counters, report),
+ * so a crash loses at most the batch in flight, which the next attempt reads again. A dry run merges too,
  * then rolls the merge back to a savepoint: the counts and samples come from the same statement.
  * `lastAttempt`: a failure now is final (FAILED) instead of a retry.
  */
@@ -96,32 +96,31 @@ async function run(deps: RunnerDeps, db: Pool, job: PoolJobView, pool: UserPool)
   if (pool.type !== 'EXTERNAL' || typeof connection.listUsers !== 'function') throw new Error(`source "${pool.source}" cannot list its users`);
   const progress: PoolJobProgress = { ...job.progress };
   const report = asReport(job.report);
-  let cursor = job.cursor;
   let pagesDone = job.pagesDone;
   const sync = job.kind === 'SYNC';
 
+  const pages = new PageReader(deps, connection, job.cursor, () => touchPoolJob(db, job.id, job.attempt));
   while (!pagesDone) {
     if (deps.stopping()) throw new Interrupted();
-    const page = await listPage(deps, connection, cursor);
+    const batch = await pages.batch();
     const next = { progress: { ...progress }, report: structuredClone(report) };
-    const rows = await toRows(deps.em(), pool, page.users, next.progress, next.report);
+    const rows = await toRows(deps.em(), pool, batch.users, next.progress, next.report);
     await inTransaction(db, async (client) => {
       const merged = await dryRunnable(client, job.dryRun, () => mergeUsers(client, pool.id, rows.rows));
       if (sync)
         await markSeen(
           client,
           job.id,
-          page.users.map((user) => user.externalId),
+          batch.users.map((user) => user.externalId),
         );
-      next.progress.seen += page.users.length;
+      next.progress.seen += batch.users.length;
       countBatch(next.progress, next.report, merged, rows.views);
-      await checkpoint(client, job, { cursor: page.cursor ?? null, pagesDone: !page.cursor, progress: next.progress, report: next.report as never });
+      await checkpoint(client, job, { cursor: batch.cursor, pagesDone: !batch.cursor, progress: next.progress, report: next.report as never });
     });
     if (!job.dryRun) publishBatch(job.kind, progress, next.progress);
     Object.assign(progress, next.progress);
     Object.assign(report, next.report);
-    cursor = page.cursor ?? null;
-    pagesDone = !page.cursor;
+    pagesDone = !batch.cursor;
   }
 
   // The end, in one transaction: users the sync did not see follow the pool's setting, and the job succeeds.
@@ -150,6 +149,56 @@ async function dryRunnable<T>(client: PoolClient, dryRun: boolean, work: () => P
     return await work();
   } finally {
     await client.query('rollback to savepoint dry_run');
+  }
+}
+
+/** Source pages merged together, up to this many users: one transaction, one statement and one checkpoint per batch, not per page. */
+const BATCH_USERS = 10_000;
+/** A batch is committed after this long even when smaller, so that progress stays live with a slow source. */
+const BATCH_MS = 2_000;
+/** Between the pages of a batch, whether the job is still this worker's is asked at most this often: a cancel stops reading within it. */
+const OWNERSHIP_CHECK_MS = 250;
+
+/**
+ * The source's pages in order, the next one asked for while the batch before it is merged: the source's
+ * latency and PostgreSQL's work overlap instead of adding up. At most one page is read ahead.
+ */
+class PageReader {
+  #ahead: Promise<UserPage> | null;
+  #checked = performance.now();
+
+  constructor(
+    private readonly deps: RunnerDeps,
+    private readonly connection: ExternalConnection,
+    cursor: string | null,
+    /** False once the job was cancelled or claimed by another worker. */
+    private readonly stillOurs: () => Promise<boolean>,
+  ) {
+    this.#ahead = this.#read(cursor);
+  }
+
+  #read(cursor: string | null): Promise<UserPage> {
+    const page = listPage(this.deps, this.connection, cursor);
+    page.catch(() => undefined); // a failure is thrown where the page is awaited, not as an unhandled rejection
+    return page;
+  }
+
+  /** The pages up to a batch's worth; `cursor` resumes after them, null after the last page. */
+  async batch(): Promise<{ users: Identity[]; cursor: string | null }> {
+    const started = performance.now();
+    const users: Identity[] = [];
+    for (;;) {
+      const page = await this.#ahead!;
+      const cursor = page.cursor ?? null;
+      for (const user of page.users) users.push(user);
+      // Before asking for another page: a slow source's pages are not read on for a cancelled job.
+      if (cursor && performance.now() - this.#checked >= OWNERSHIP_CHECK_MS) {
+        if (!(await this.stillOurs())) throw new Fenced();
+        this.#checked = performance.now();
+      }
+      this.#ahead = cursor ? this.#read(cursor) : null;
+      if (!cursor || users.length >= BATCH_USERS || performance.now() - started >= BATCH_MS || this.deps.stopping()) return { users, cursor };
+    }
   }
 }
 

@@ -216,9 +216,10 @@ export async function failOrphanedJobs(db: Queryable, bossSchema: string | null,
   return rows.map((row: any) => row.id);
 }
 
-/** The file import's sign of life (between checkpoints, which heartbeat too). */
-export async function touchPoolJob(db: Queryable, id: string, attempt: number): Promise<void> {
-  await db.query(`update pool_jobs set updated_at = now() where id = $1 and attempt = $2 and status = 'RUNNING'`, [id, attempt]);
+/** A running job's sign of life between checkpoints (which heartbeat too); false once it is no longer this worker's (cancelled, or claimed again). */
+export async function touchPoolJob(db: Queryable, id: string, attempt: number): Promise<boolean> {
+  const { rowCount } = await db.query(`update pool_jobs set updated_at = now() where id = $1 and attempt = $2 and status = 'RUNNING'`, [id, attempt]);
+  return rowCount === 1;
 }
 
 /** Pools whose sync is due: an interval set, no job active, and no sync started within the interval. */
