@@ -1,15 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { request } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
-import { freePort } from '../../plugins/kit/src/testing.js';
-import { createDatabase } from '../support/databases.js';
+import { startServerProcess } from '../support/server-process.js';
 
 // `pnpm serve` in a process of its own, as production runs it, stopped with SIGTERM under load.
-const root = new URL('../..', import.meta.url).pathname;
 const cleanups: (() => Promise<unknown>)[] = [];
 afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
@@ -38,41 +33,16 @@ function post(port: number, path: string, body: unknown, headers: Record<string,
   });
 }
 
-async function startServer(): Promise<{ child: ChildProcess; port: number; adminKey: string }> {
-  const database = await createDatabase(inject('pgAdminUrl'));
-  cleanups.push(database.drop);
-  const port = await freePort();
-  const adminKey = `trb_admin_${randomBytes(32).toString('base64url')}`;
-  const child = spawn(process.execPath, ['--no-node-snapshot', '--import', './scripts/threadpool.mjs', '--import', 'tsx', 'core/src/main.ts'], {
-    cwd: root,
+const startServer = () =>
+  startServerProcess(cleanups, {
     env: {
-      ...process.env,
-      DATABASE_URL: database.url,
-      PORT: String(port),
-      TRIBUTARY_SECRET_KEY: randomBytes(32).toString('base64'),
-      TRIBUTARY_BOOTSTRAP_ADMIN_KEY: adminKey,
       // Each request names its own client address, so the throttle never turns the load away.
       TRIBUTARY_TRUST_PROXY: 'loopback',
       // Failed sign-ins are held for a second: requests that are certainly in flight when SIGTERM comes.
       TRIBUTARY_SIGN_IN_FAILURE_FLOOR_MS: '1000',
       LOG_LEVEL: 'info',
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  cleanups.push(async () => {
-    if (child.exitCode === null) child.kill('SIGKILL');
-  });
-  let output = '';
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('Tributary is running')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`the server exited (${code}) before it was ready:\n${output}`)));
-  });
-  return { child, port, adminKey };
-}
 
 describe('SIGTERM', () => {
   it('finishes the requests in flight, refuses new connections, and exits 0', async () => {

@@ -3,6 +3,7 @@ import { createTestContext, runSourceConformance } from '@tributary/plugin-kit/c
 import { validateConfig, type ExternalConnection } from '@tributary/plugin-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import auth0 from '../src/index.js';
+import { connectAuth0 } from '../src/connection.js';
 import { startFakeAuth0, type FakeAuth0 } from './fake-auth0/server.js';
 
 const PASSWORD = 'Corr3ct-horse!';
@@ -20,7 +21,7 @@ const configFor = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 const connect = (overrides: Record<string, unknown> = {}, timeoutMs = 3_000) =>
-  auth0.connect(auth0.config.parse(configFor(overrides)), createTestContext({ timeoutMs })) as ExternalConnection;
+  connectAuth0(auth0.config.parse(configFor(overrides)), createTestContext({ timeoutMs }));
 
 beforeAll(async () => {
   fake = await startFakeAuth0();

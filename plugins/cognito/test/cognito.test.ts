@@ -4,6 +4,7 @@ import { validateConfig, type ExternalConnection } from '@tributary/plugin-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CognitoIdentityProviderClient, ListUsersCommand } from '@aws-sdk/client-cognito-identity-provider';
 import cognito from '../src/index.js';
+import { connectCognito } from '../src/connection.js';
 import { secretHash } from '../src/client.js';
 import { startAwsProxy, type AwsProxy } from './aws-proxy.js';
 import { startCognitoLocal, type CognitoLocal } from './cognito-local.js';
@@ -26,7 +27,7 @@ const configFor = (overrides: Record<string, unknown> = {}) => ({
 });
 const connect = (overrides: Record<string, unknown> = {}) => {
   const parsed = cognito.config.parse(configFor(overrides));
-  return cognito.connect(parsed, createTestContext({ timeoutMs: 2_000 })) as ExternalConnection;
+  return connectCognito(parsed, createTestContext({ timeoutMs: 2_000 }));
 };
 
 beforeAll(async () => {

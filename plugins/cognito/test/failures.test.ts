@@ -1,8 +1,9 @@
 import { createServer } from 'node:http';
 import { createTestContext } from '@tributary/plugin-kit/conformance';
-import { SourceUnavailable, type ExternalConnection } from '@tributary/plugin-kit';
+import { SourceUnavailable } from '@tributary/plugin-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import cognito from '../src/index.js';
+import { connectCognito } from '../src/connection.js';
 import { mapCognitoError, WRONG_CREDENTIALS } from '../src/errors.js';
 import { startAwsProxy, type AwsProxy } from './aws-proxy.js';
 import { freePort } from '@tributary/plugin-kit/testing';
@@ -11,7 +12,7 @@ import { freePort } from '@tributary/plugin-kit/testing';
 const aws = (name: string, message: string, status = 400) => Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
 
 const connect = (endpoint: string, timeoutMs = 2_000) =>
-  cognito.connect(
+  connectCognito(
     cognito.config.parse({
       region: 'us-east-1',
       userPoolId: 'us-east-1_abc',
@@ -21,7 +22,7 @@ const connect = (endpoint: string, timeoutMs = 2_000) =>
       endpoint,
     }),
     createTestContext({ timeoutMs }),
-  ) as ExternalConnection;
+  );
 const credentials = { email: 'alice@example.com', password: 'Corr3ct-horse!' };
 
 describe('cognito: AWS behaviour cognito-local does not reproduce', () => {

@@ -2,7 +2,8 @@ import { createTestContext, runSourceConformance } from '@tributary/plugin-kit/c
 import { SourceError, SourceUnavailable, type SourceServices } from '@tributary/plugin-kit';
 import { Sandbox } from '@tributary/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import customCode, { connectCustomCode } from '../src/index.js';
+import customCode from '../src/index.js';
+import { connectCustomCode } from '../src/connection.js';
 import { DIRECTORY_SCRIPT, directoryConfig, SEED } from './directory-script.js';
 
 const sandbox = new Sandbox();

@@ -4,6 +4,7 @@ import { freePort } from '@tributary/plugin-kit/testing';
 import { validateConfig, type ExternalConnection } from '@tributary/plugin-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import firebase from '../src/index.js';
+import { connectFirebase } from '../src/connection.js';
 import { fakeServiceAccount, startAuthEmulator, type AuthEmulator } from './emulator.js';
 
 const PASSWORD = 'Corr3ct-horse!';
@@ -20,7 +21,7 @@ const configFor = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 const connect = (overrides: Record<string, unknown> = {}, timeoutMs = 5_000) =>
-  firebase.connect(firebase.config.parse(configFor(overrides)), createTestContext({ timeoutMs })) as ExternalConnection;
+  connectFirebase(firebase.config.parse(configFor(overrides)), createTestContext({ timeoutMs }));
 
 /** Seeds through the plugin's own createUser where it can, through the emulator's REST API otherwise. */
 async function seed(): Promise<Record<string, string>> {

@@ -121,6 +121,11 @@ export interface PoolSourceDefinition<T extends SourceType, S extends z.ZodType>
   displayName: string;
   type: T;
   config: S;
+  /**
+   * Core lists and validates every installed source at start but connects only to the pools it has: a plugin
+   * whose provider client is heavy (an SDK) imports it here, with `import()`, so a server without such a pool
+   * never loads it. The definition (key, names, config) stays importable without the client.
+   */
   connect(config: z.output<S>, context: SourceContext): ConnectionOf<T> | Promise<ConnectionOf<T>>;
 }
 

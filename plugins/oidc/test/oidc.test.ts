@@ -3,7 +3,8 @@ import { createTestContext, runFederationConformance } from '@tributary/plugin-k
 import { freePort } from '@tributary/plugin-kit/testing';
 import { validateConfig, type FederationConnection } from '@tributary/plugin-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import oidc, { connectOidc } from '../src/index.js';
+import oidc from '../src/index.js';
+import { connectOidc } from '../src/connection.js';
 import { browse, startOidcPeer, type OidcPeer } from './oidc-peer.js';
 
 /** Nobody listens there: the headless browser stops at the redirect and hands its URL to the plugin. */
