@@ -35,8 +35,8 @@ let pools: ReturnType<typeof poolsOf>;
 const config = (overrides: Record<string, unknown> = {}) => emulatorPoolConfig(emulator, serviceAccount, overrides);
 
 /** A user made with the sample project's hash config for a password of ours (our firebaseScrypt: proven against Firebase's sample in core). */
-async function scryptUser(uid: string, email: string, password: string) {
-  const salt = randomBytes(12);
+async function scryptUser(uid: string, email: string, password: string, saltBytes = 12) {
+  const salt = randomBytes(saltBytes);
   const params = {
     rounds: hashConfig.rounds,
     memCost: hashConfig.memCost,
@@ -99,15 +99,21 @@ describe('firebase: importing password hashes from the source', () => {
   // Stops the peer: keep this the last test of the file.
   it('pool users become local with their Firebase hash, sign in with the old password without Firebase, and are rehashed to argon2id', async () => {
     const second = await scryptUser('known-2', 'known@fbhash.test', 'Kn0wn-firebase-pw');
-    await seed(PROJECT, [{ uid: 'sample-1', email: 'user1@fbhash.test', salt: FIREBASE_SAMPLE.salt, hash: FIREBASE_SAMPLE.hash }, second], async (auth) => {
-      // The emulator's own hash for a password it was given (`fakeHash:…`), and a user without a password.
-      await auth.createUser({ uid: 'raw-3', email: 'raw@fbhash.test', password: 'Raw-emulator-pw1' });
-      await auth.createUser({ uid: 'none-4', email: 'federated@fbhash.test' });
-    });
+    // A well-formed hash whose string would not fit users.password_hash (255): a warning, not a failed job.
+    const long = await scryptUser('long-5', 'long@fbhash.test', 'L0ng-salt-pw', 120);
+    await seed(
+      PROJECT,
+      [{ uid: 'sample-1', email: 'user1@fbhash.test', salt: FIREBASE_SAMPLE.salt, hash: FIREBASE_SAMPLE.hash }, second, long],
+      async (auth) => {
+        // The emulator's own hash for a password it was given (`fakeHash:…`), and a user without a password.
+        await auth.createUser({ uid: 'raw-3', email: 'raw@fbhash.test', password: 'Raw-emulator-pw1' });
+        await auth.createUser({ uid: 'none-4', email: 'federated@fbhash.test' });
+      },
+    );
 
     // First as a plain pool (no hash config): every user is the pool's.
     const id = await pools.create(config());
-    expect((await run(server, 'importUsers', id)).progress).toMatchObject({ seen: 4, created: 4 });
+    expect((await run(server, 'importUsers', id)).progress).toMatchObject({ seen: 5, created: 5 });
     expect(await userByEmail(server, 'user1@fbhash.test')).toMatchObject({ pool: { id }, migratedFrom: null });
     expect(await storedHash('user1@fbhash.test')).toBeNull();
 
@@ -124,17 +130,20 @@ describe('firebase: importing password hashes from the source', () => {
     expect(pool).not.toContain(hashConfig.base64SignerKey);
 
     const imported = await run(server, 'importUsers', id);
-    expect(imported.progress).toMatchObject({ seen: 4, created: 0, updated: 2, unchanged: 2, failed: 0, conflicts: 0 });
+    expect(imported.progress).toMatchObject({ seen: 5, created: 0, updated: 2, unchanged: 3, failed: 0, conflicts: 0 });
     const details = await jobDetails(imported.id);
-    // The emulator's fake hash is not a Firebase hash: left out with a warning, the user stays the pool's.
-    expect(details.progress.warnings).toBe(1);
-    expect(details.report.warnings).toEqual([{ externalId: 'raw-3', email: 'raw@fbhash.test', reason: expect.stringContaining('format') }]);
-    expect(JSON.stringify(details.report)).not.toMatch(/fakeHash|Raw-emulator-pw1/);
+    // The emulator's fake hash is not a Firebase hash, the long one does not fit: left out with a warning, the users stay the pool's.
+    expect(details.progress.warnings).toBe(2);
+    expect(details.report.warnings).toEqual([
+      { externalId: 'long-5', email: 'long@fbhash.test', reason: expect.stringContaining('too long') },
+      { externalId: 'raw-3', email: 'raw@fbhash.test', reason: expect.stringContaining('format') },
+    ]);
+    expect(JSON.stringify(details.report)).not.toMatch(/fakeHash|Raw-emulator-pw1|firebase-scrypt/);
     for (const email of ['user1@fbhash.test', 'known@fbhash.test']) {
       expect(await userByEmail(server, email)).toMatchObject({ pool: null, migratedFrom: { id } });
       expect(await storedHash(email)).toMatch(/^\$firebase-scrypt\$8\$14\$/);
     }
-    for (const email of ['raw@fbhash.test', 'federated@fbhash.test']) {
+    for (const email of ['raw@fbhash.test', 'federated@fbhash.test', 'long@fbhash.test']) {
       expect(await userByEmail(server, email)).toMatchObject({ pool: { id }, migratedFrom: null });
       expect(await storedHash(email)).toBeNull();
     }
@@ -150,7 +159,7 @@ describe('firebase: importing password hashes from the source', () => {
     // A sync reads the same hash again: a local user's newer password is never overwritten.
     await setEnabled(id, true);
     const synced = await run(server, 'syncUsers', id);
-    expect(synced.progress).toMatchObject({ seen: 4, created: 0, updated: 0, unchanged: 4, disabled: 0 });
+    expect(synced.progress).toMatchObject({ seen: 5, created: 0, updated: 0, unchanged: 5, disabled: 0 });
     expect(await storedHash('user1@fbhash.test')).toBe(rehashed);
 
     // Firebase gone: both imported users still sign in with their old passwords.

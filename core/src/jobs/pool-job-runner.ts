@@ -11,7 +11,7 @@ import type { PoolConnector } from '../pools/pool-connector.js';
 import { findPool, recordPoolHealth } from '../pools/pool.repository.js';
 import { RoleService } from '../roles/role.service.js';
 import { plannedTenant, profileOf } from '../sign-in/provisioning.js';
-import { applySourceDeletions, mergeUsers, type IncomingUser } from '../users/user-merge.repository.js';
+import { applySourceDeletions, mergeUsers, PASSWORD_HASH_MAX_LENGTH, type IncomingUser } from '../users/user-merge.repository.js';
 import { normaliseEmail } from '../users/user.service.js';
 import { asReport, countBatch, countGone, noteFailed, noteUnknownRoles, noteWarning, type JobReport, type SampleUser, type SourceView } from './job-report.js';
 import type { PoolJobProgress } from './pool-job.entity.js';
@@ -212,14 +212,20 @@ async function toRows(
 }
 
 /**
- * The identity's password hash when the verifier knows its format and its parameters are within bounds
- * (checked without hashing); anything else is left out with a warning, and the user stays the source's.
+ * The identity's password hash when the verifier knows its format, its parameters are within bounds
+ * (checked without hashing) and it fits the column; anything else is left out with a warning, and the
+ * user stays the source's.
  * Neither the warning nor a log line carries the hash.
  */
 function knownHash(identity: Identity, user: SampleUser, progress: PoolJobProgress, report: JobReport): string | null {
   const hash: unknown = identity.passwordHash;
   if (hash === undefined || hash === null) return null;
-  if (typeof hash === 'string' && identifyHash(hash)) return hash;
-  noteWarning(progress, report, user, 'a password hash in a format Tributary does not know (or out of bounds): left out, the user signs in through the source');
+  if (typeof hash === 'string' && hash.length <= PASSWORD_HASH_MAX_LENGTH && identifyHash(hash)) return hash;
+  noteWarning(
+    progress,
+    report,
+    user,
+    'a password hash in a format Tributary does not know (or out of bounds, or too long): left out, the user signs in through the source',
+  );
   return null;
 }

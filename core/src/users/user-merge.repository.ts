@@ -20,6 +20,9 @@ import type { UserStatus } from './user.entity.js';
 import type { Queryable } from './user.repository.js';
 import { normaliseEmail } from './user.service.js';
 
+/** users.password_hash is varchar(255): a longer hash would fail the whole batch it is merged in. */
+export const PASSWORD_HASH_MAX_LENGTH = 255;
+
 /** A user to merge into a pool: email normalised, tenant resolved, roles as local ids. */
 export interface IncomingUser {
   /** Positive, increasing within a staging: the merge takes rows in this order (a file’s record number, a page’s position). */
