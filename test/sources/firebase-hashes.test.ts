@@ -156,11 +156,15 @@ describe('firebase: importing password hashes from the source', () => {
     const rehashed = await storedHash('user1@fbhash.test');
     expect(rehashed).toMatch(/^\$argon2id\$/);
 
-    // A sync reads the same hash again: a local user's newer password is never overwritten.
+    // A sync reads the same hash again, even under another email: a local user's newer password is never
+    // overwritten, and no second account is made with the old one.
     await setEnabled(id, true);
+    const admin = emulatorAdmin(emulator.host);
+    await admin.auth.updateUser('sample-1', { email: 'renamed@fbhash.test' }).finally(() => admin.close());
     const synced = await run(server, 'syncUsers', id);
     expect(synced.progress).toMatchObject({ seen: 5, created: 0, updated: 0, unchanged: 5, disabled: 0 });
     expect(await storedHash('user1@fbhash.test')).toBe(rehashed);
+    expect(await server.sql("select id from users where email = 'renamed@fbhash.test'")).toEqual([]);
 
     // Firebase gone: both imported users still sign in with their old passwords.
     await emulator.stop();
