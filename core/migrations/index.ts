@@ -12,7 +12,8 @@ import { NativePools } from './20261204-01-native-pools.js';
 import { RefreshTokenClaims } from './20261205-01-refresh-token-claims.js';
 import { OpenIdProvider } from './20261206-01-openid-provider.js';
 import { WriteBackRejected } from './20261207-01-write-back-rejected.js';
-import { OneEmailIndex } from './20261208-03-one-email-index.js';
+import { MigratedExternalId } from './20261208-01-migrated-external-id.js';
+import { LeanerUserIndexes } from './20261208-03-leaner-user-indexes.js';
 
 /**
  * Every migration, in run order, which is also the order of the file names (date, then a sequence
@@ -36,5 +37,6 @@ export const migrations = [
   { name: '20261205-01-refresh-token-claims', class: RefreshTokenClaims },
   { name: '20261206-01-openid-provider', class: OpenIdProvider },
   { name: '20261207-01-write-back-rejected', class: WriteBackRejected },
-  { name: '20261208-03-one-email-index', class: OneEmailIndex },
+  { name: '20261208-01-migrated-external-id', class: MigratedExternalId },
+  { name: '20261208-03-leaner-user-indexes', class: LeanerUserIndexes },
 ];

@@ -8,6 +8,7 @@ import { configSource } from '../fixtures/test-sources.js';
 import { startDirectoryPeer, type DirectoryPeer } from '../fixtures/directory-peer.js';
 import { directorySource } from '../fixtures/directory-source.js';
 import { addPeerUsers, createDirectoryPool } from '../jobs/support.js';
+import { fakeServiceAccount, FIREBASE_SAMPLE } from '../../plugins/firebase/test/emulator.js';
 
 /**
  * The admin console (console/, built at install time) served by the real server at /admin, driven by
@@ -295,6 +296,43 @@ describe('pools', () => {
       const saved = ok(await server.gql('{ userPools { name config } }')).userPools.find((p: { name: string }) => p.name === 'Members');
       expect(saved.config).toMatchObject({ publicRegistration: true, passwordPolicy: { minLength: 16 }, payloadSchema: { type: 'object' } });
       expect(saved.config.payloadSchema).toEqual({ type: 'object' });
+    },
+    SLOW,
+  );
+});
+
+describe('secret objects', () => {
+  it(
+    'edits a Firebase pool whose password hash config is set: the secret blocks start empty, are not sent back, and stay set',
+    async () => {
+      const { createUserPool } = ok(
+        await server.gql('mutation($input: CreateUserPoolInput!) { createUserPool(input: $input) { id } }', {
+          input: {
+            name: 'Firebase hashes',
+            type: 'EXTERNAL',
+            source: 'firebase',
+            config: {
+              apiKey: 'web-key',
+              serviceAccount: fakeServiceAccount(),
+              authEmulatorHost: '127.0.0.1:9',
+              passwordHashConfig: FIREBASE_SAMPLE.hashConfig,
+            },
+          },
+        }),
+      );
+      await page.goto(`${server.url}/admin/pools/${createUserPool.id}/edit`);
+      await expect.poll(() => page.getByLabel('apiKey').inputValue(), { timeout: 10_000 }).toBe('web-key');
+      // Edited as JSON text, empty: no nested inputs filled with the schema's defaults.
+      expect(await page.getByLabel('passwordHashConfig (JSON)').textContent()).toBe('');
+      expect(await page.content()).not.toContain(FIREBASE_SAMPLE.hashConfig.base64SignerKey);
+      await page.getByRole('textbox', { name: 'Name', exact: true }).fill('Firebase hashes, renamed');
+      await page.getByRole('button', { name: 'Save pool' }).click();
+      await page.getByRole('heading', { name: 'Firebase hashes, renamed', exact: true }).waitFor();
+      expect(ok(await server.gql(`{ userPool(id: "${createUserPool.id}") { config } }`)).userPool.config).toMatchObject({
+        apiKey: 'web-key',
+        serviceAccount: '********',
+        passwordHashConfig: '********',
+      });
     },
     SLOW,
   );

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { fakeServiceAccount, PROJECT, startAuthEmulator, type AuthEmulator } from '../../plugins/firebase/test/emulator.js';
+import { emulatorPoolConfig, fakeServiceAccount, PROJECT, startAuthEmulator, type AuthEmulator } from '../../plugins/firebase/test/emulator.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { auditOf } from '../support/sign-in.js';
 import { claimsOf, expectSignInError, listedConfig, poolsOf, reorderPools, sourceInfo, testConnection, userByEmail, userById } from './helpers.js';
@@ -16,13 +16,7 @@ let emulator: AuthEmulator;
 let server: TestServer;
 let pools: ReturnType<typeof poolsOf>;
 
-const config = (overrides: Record<string, unknown> = {}) => ({
-  apiKey: 'fake-web-api-key',
-  serviceAccount,
-  tenantIdFieldName: 'tenantId',
-  authEmulatorHost: emulator.host,
-  ...overrides,
-});
+const config = (overrides: Record<string, unknown> = {}) => emulatorPoolConfig(emulator, serviceAccount, { tenantIdFieldName: 'tenantId', ...overrides });
 
 /** The emulator's admin REST API ("Bearer owner" is its admin credential). */
 async function admin(method: string, body: Record<string, unknown>): Promise<Record<string, any>> {
@@ -59,7 +53,7 @@ afterAll(async () => {
 describe('firebase: built in, configured over GraphQL', () => {
   it('poolSources lists it with its secret field', async () => {
     const source = await sourceInfo(server, 'firebase');
-    expect(source).toMatchObject({ displayName: 'Google Firebase', type: 'EXTERNAL', secretFields: ['serviceAccount'] });
+    expect(source).toMatchObject({ displayName: 'Google Firebase', type: 'EXTERNAL', secretFields: ['serviceAccount', 'passwordHashConfig'] });
     expect(source.configSchema.properties.serviceAccount.writeOnly).toBe(true);
   });
 

@@ -18,16 +18,18 @@ interface Props {
   errors: Record<string, string>;
 }
 
-type Property = { type?: unknown; properties?: unknown; anyOf?: Property[]; title?: string; description?: string };
+type Property = { type?: unknown; properties?: unknown; anyOf?: Property[]; title?: string; description?: string; writeOnly?: boolean };
 
 /**
  * Top-level fields that hold free-form JSON (an object with no declared properties, such as a native
- * pool's payload schema): a form cannot render them, so they are edited as JSON text.
+ * pool's payload schema): a form cannot render them, so they are edited as JSON text. So are secret
+ * objects (Firebase's passwordHashConfig): as nested inputs they would start filled with the schema's
+ * defaults, and an untouched one would be sent as half a secret instead of being kept.
  */
 export function jsonFieldsOf(schema: Record<string, unknown>): string[] {
   const properties = (schema.properties ?? {}) as Record<string, Property>;
   return Object.entries(properties)
-    .filter(([, property]) => (property.anyOf ?? [property]).some((branch) => branch.type === 'object' && !branch.properties))
+    .filter(([, property]) => (property.anyOf ?? [property]).some((branch) => branch.type === 'object' && (!branch.properties || property.writeOnly === true)))
     .map(([key]) => key);
 }
 

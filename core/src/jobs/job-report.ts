@@ -23,11 +23,22 @@ export interface JobReport {
   deleted: SampleUser[];
   conflicts: (SampleUser & { reason: string })[];
   failed: (Partial<SampleUser> & { reason: string })[];
+  /** Users taken with something left out, and what. */
+  warnings: (SampleUser & { reason: string })[];
   /** Source role names that match no local role (not created). */
   unknownRoles: string[];
 }
 
-export const emptyReport = (): JobReport => ({ created: [], updated: [], disabled: [], deleted: [], conflicts: [], failed: [], unknownRoles: [] });
+export const emptyReport = (): JobReport => ({
+  created: [],
+  updated: [],
+  disabled: [],
+  deleted: [],
+  conflicts: [],
+  failed: [],
+  warnings: [],
+  unknownRoles: [],
+});
 
 export function asReport(stored: Record<string, unknown>): JobReport {
   return { ...emptyReport(), ...(stored as Partial<JobReport>) };
@@ -92,4 +103,9 @@ export function noteUnknownRoles(report: JobReport, names: readonly string[]): v
 export function noteFailed(progress: PoolJobProgress, report: JobReport, user: Partial<SampleUser>, reason: string): void {
   progress.failed++;
   push(report.failed, { ...user, reason });
+}
+
+export function noteWarning(progress: PoolJobProgress, report: JobReport, user: SampleUser, reason: string): void {
+  progress.warnings++;
+  push(report.warnings, { ...user, reason });
 }

@@ -5,14 +5,15 @@ import type { Pool, PoolClient } from 'pg';
 import { inTransaction, nativePool } from '../db/transaction.js';
 import { newId } from '../ids.js';
 import type { Logger } from '../logger.js';
+import { identifyHash } from '../passwords/formats.js';
 import type { UserPool } from '../pools/pool.entity.js';
 import type { PoolConnector } from '../pools/pool-connector.js';
 import { findPool, recordPoolHealth } from '../pools/pool.repository.js';
 import { RoleService } from '../roles/role.service.js';
 import { plannedTenant, profileOf } from '../sign-in/provisioning.js';
-import { applySourceDeletions, mergeUsers, type IncomingUser } from '../users/user-merge.repository.js';
+import { applySourceDeletions, mergeUsers, PASSWORD_HASH_MAX_LENGTH, type IncomingUser } from '../users/user-merge.repository.js';
 import { normaliseEmail } from '../users/user.service.js';
-import { asReport, countBatch, countGone, noteFailed, noteUnknownRoles, type JobReport, type SourceView } from './job-report.js';
+import { asReport, countBatch, countGone, noteFailed, noteUnknownRoles, noteWarning, type JobReport, type SampleUser, type SourceView } from './job-report.js';
 import type { PoolJobProgress } from './pool-job.entity.js';
 import { checkpointPoolJob, claimPoolJob, clearSeen, markSeen, settlePoolJob, touchPoolJob, type PoolJobView } from './pool-job.repository.js';
 
@@ -217,8 +218,8 @@ async function listPage(deps: RunnerDeps, connection: ExternalConnection, cursor
 
 /**
  * The page's identities as rows to merge, with what sign-in would give a new user: the profile the
- * source owns, the tenant by the pool's mode (new users only), local roles by key. Identities without
- * a usable email are counted as failed.
+ * source owns, the tenant by the pool's mode (new users only), local roles by key, the password hash
+ * when the source exports one (the user becomes local). Identities without a usable email are counted as failed.
  */
 async function toRows(
   em: EntityManager,
@@ -247,7 +248,7 @@ async function toRows(
       email,
       profile: profileOf(identity),
       metadata: {},
-      passwordHash: null,
+      passwordHash: knownHash(identity, { externalId: identity.externalId, email }, progress, report),
       status: identity.disabled ? 'DISABLED' : 'ACTIVE',
       tenantId: auto ? newId() : planned,
       tenantName: auto ? `${email}'s tenant` : pool.settings.tenantResolution.mode === 'FROM_ATTRIBUTE' && planned ? planned : null,
@@ -257,4 +258,23 @@ async function toRows(
     views.set(row.externalId, { email: row.email, profile: row.profile, status: row.status, roleIds: row.roleIds });
   }
   return { rows: [...byExternalId.values()].map((row, index) => ({ ...row, ord: index + 1 })), views };
+}
+
+/**
+ * The identity's password hash when the verifier knows its format, its parameters are within bounds
+ * (checked without hashing) and it fits the column; anything else is left out with a warning, and the
+ * user stays the source's.
+ * Neither the warning nor a log line carries the hash.
+ */
+function knownHash(identity: Identity, user: SampleUser, progress: PoolJobProgress, report: JobReport): string | null {
+  const hash: unknown = identity.passwordHash;
+  if (hash === undefined || hash === null) return null;
+  if (typeof hash === 'string' && hash.length <= PASSWORD_HASH_MAX_LENGTH && identifyHash(hash)) return hash;
+  noteWarning(
+    progress,
+    report,
+    user,
+    'a password hash in a format Tributary does not know (or out of bounds, or too long): left out, the user signs in through the source',
+  );
+  return null;
 }

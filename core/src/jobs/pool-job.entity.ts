@@ -17,6 +17,8 @@ export interface PoolJobProgress {
   deleted: number;
   conflicts: number;
   failed: number;
+  /** Users taken with something of theirs left out (a password hash in a format the verifier does not know). */
+  warnings: number;
 }
 
 /**

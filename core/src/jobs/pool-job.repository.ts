@@ -29,7 +29,7 @@ export interface PoolJobFilter {
   status?: PoolJobStatus | null;
 }
 
-export const EMPTY_PROGRESS: PoolJobProgress = { seen: 0, created: 0, updated: 0, unchanged: 0, disabled: 0, deleted: 0, conflicts: 0, failed: 0 };
+export const EMPTY_PROGRESS: PoolJobProgress = { seen: 0, created: 0, updated: 0, unchanged: 0, disabled: 0, deleted: 0, conflicts: 0, failed: 0, warnings: 0 };
 
 const COLUMNS = `id, pool_id, kind, status, dry_run, progress, report, error, cursor, pages_done, attempt, created_at, started_at, finished_at`;
 

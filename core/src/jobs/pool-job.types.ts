@@ -20,6 +20,11 @@ export class PoolJobProgressType {
   @Field(() => Int, { description: 'Source users whose email another user (local, migrated, of another pool) holds: left alone.' })
   conflicts!: number;
   @Field(() => Int, { description: 'Source users that could not be read (no usable email or id).' }) failed!: number;
+  @Field(() => Int, {
+    description:
+      'Source users taken with something left out, listed in report.warnings (a password hash in a format Tributary does not know: they keep signing in through the source).',
+  })
+  warnings!: number;
 }
 
 @ObjectType('PoolJobPool')
@@ -36,7 +41,8 @@ export class PoolJobType {
   @Field(() => PoolJobPoolRef) pool!: PoolJobPoolRef;
   @Field(() => PoolJobProgressType) progress!: PoolJobProgressType;
   @Field(() => JSONObjectScalar, {
-    description: 'Samples of what was (in a dry run: would be) created, updated (with a diff of attributes), disabled, deleted, and the conflicts.',
+    description:
+      'Samples of what was (in a dry run: would be) created, updated (with a diff of attributes), disabled, deleted, the conflicts and the warnings.',
   })
   report!: Record<string, unknown>;
   @Field(() => String, { nullable: true, description: 'The last failure, as an admin may read it (retried with backoff until the job fails).' })

@@ -1,32 +1,15 @@
 import { createCipheriv, scrypt, type ScryptOptions } from 'node:crypto';
+import { FIREBASE_SCRYPT_BOUNDS, FIREBASE_SCRYPT_PREFIX as PREFIX, type FirebaseScryptParams } from '@tributary/plugin-kit';
 import { decodeBase64, derivesTo, within } from './encoding.js';
 
 /**
- * Firebase Auth's modified scrypt, as exported by `firebase auth:export`, stored as
- * `$firebase-scrypt$<rounds>$<memCost>$<saltSeparator b64>$<signerKey b64>$<salt b64>$<hash b64>`.
+ * Firebase Auth's modified scrypt, as exported by `firebase auth:export` or listed by the Firebase pool
+ * source; the string format and its bounds live in the plugin kit, which sources build it with.
  * The derived key encrypts the project's signer key with AES-256-CTR (zero IV); the result is the hash.
  */
-const PREFIX = '$firebase-scrypt$';
-
-/**
- * What Firebase projects use (the console's hash config offers rounds 1-8 and memory cost 1-14).
- * Anything larger would make one sign-in cost seconds of a worker thread and up to gigabytes: such a
- * hash is not verified at all.
- */
-export const FIREBASE_SCRYPT_BOUNDS = { rounds: { min: 1, max: 8 }, memCost: { min: 1, max: 14 } } as const;
+export { FIREBASE_SCRYPT_BOUNDS, formatFirebaseScryptHash, type FirebaseScryptParams } from '@tributary/plugin-kit';
 
 export const isFirebaseScryptHash = (hash: string): boolean => hash.startsWith(PREFIX);
-
-export interface FirebaseScryptParams {
-  rounds: number;
-  memCost: number;
-  saltSeparator: string;
-  signerKey: string;
-}
-
-export function formatFirebaseScryptHash(params: FirebaseScryptParams, salt: string, hash: string): string {
-  return `${PREFIX}${params.rounds}$${params.memCost}$${params.saltSeparator}$${params.signerKey}$${salt}$${hash}`;
-}
 
 const scryptAsync = (password: Buffer, salt: Buffer, options: ScryptOptions): Promise<Buffer> =>
   new Promise((resolve, reject) => scrypt(password, salt, 32, options, (error, key) => (error ? reject(error) : resolve(key))));

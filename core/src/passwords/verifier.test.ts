@@ -72,6 +72,23 @@ describe('verifyPassword', () => {
     expect((await verifyPassword(outOfBounds, password)).ok).toBe(false);
   });
 
+  it("verifies Firebase's published sample (github.com/firebase/scrypt README): our scrypt is Firebase's", async () => {
+    // A sample project's hash config and user from Firebase's own documentation, not a secret.
+    const sample = {
+      rounds: 8,
+      memCost: 14,
+      saltSeparator: 'Bw==',
+      signerKey: 'jxspr8Ki0RYycVU8zykbdLGjFQ3McFUH0uiiTvC8pVMXAn210wjLNmdZJzxUECKbm0QsEmYUSDzZvpjeJ9WmXA==',
+    };
+    const [salt, derived] = ['42xEC+ixf3L2lw==', 'lSrfV15cpx95/sZS2W9c9Kp6i/LVgQNDNC/qzrCnh1SAyZvqmZqAjTdn3aoItz+VHjoZilo78198JAdRuid5lQ=='];
+    const hash = formatFirebaseScryptHash(sample, salt, derived);
+    expect(await verifyPassword(hash, 'user1password')).toEqual({ ok: true, needsRehash: true });
+    expect((await verifyPassword(hash, 'user1passwordX')).ok).toBe(false);
+    // Another project's signer key: the same salt and hash never verify.
+    const otherKey = formatFirebaseScryptHash({ ...sample, signerKey: randomBytes(64).toString('base64') }, salt, derived);
+    expect((await verifyPassword(otherKey, 'user1password')).ok).toBe(false);
+  });
+
   it.each([['plain text'], [''], ['$1$md5crypt$hash'], ['$5$rounds=5000$salt$hash'], [password]])(
     'fails an unknown format (%j) and never rehashes it',
     async (hash) => {

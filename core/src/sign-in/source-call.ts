@@ -5,7 +5,10 @@ import { withTimeout, type PoolConnector } from '../pools/pool-connector.js';
 import { publishSourceCall } from '../pools/source-calls.js';
 import { DEFAULT_SOURCE_TIMEOUT_MS, type UserPool } from '../pools/pool.entity.js';
 
-/** What a source may hand back; anything else is garbage and the source counts as unavailable. */
+/**
+ * What a source may hand back; anything else is garbage and the source counts as unavailable. Unknown
+ * keys are dropped: a `passwordHash` (listUsers only) goes no further from a sign-in.
+ */
 const IdentityShape = z.object({
   externalId: z.string().min(1).max(255),
   email: z.string().min(3).max(254),

@@ -20,6 +20,9 @@ import type { UserStatus } from './user.entity.js';
 import type { Queryable } from './user.repository.js';
 import { normaliseEmail } from './user.service.js';
 
+/** users.password_hash is varchar(255): a longer hash would fail the whole batch it is merged in. */
+export const PASSWORD_HASH_MAX_LENGTH = 255;
+
 /** A user to merge into a pool: email normalised, tenant resolved, roles as local ids. */
 export interface IncomingUser {
   /** Positive, increasing within a staging: the merge takes rows in this order (a file’s record number, a page’s position). */
@@ -153,7 +156,8 @@ export async function stageUsers(client: pg.ClientBase, users: readonly Incoming
  * left, roles linked, tenants made, all as CTEs.
  * - A user another owner holds the email of (a native user, a migrated one, another pool's) is never
  *   overwritten: a conflict. A user migrated from this pool with the same external id is local now and
- *   left alone (unchanged).
+ *   left alone (unchanged), whatever email the source gives now: their password is theirs, never the
+ *   source's again.
  * - A new user is the pool's (pool_id), or, with a password hash, local and migrated from the pool, as a
  *   JIT migration makes them; either way imported_at says the import brought them.
  * - The pool's user is updated when anything differs: email, profile (replaced), status, metadata
@@ -171,20 +175,22 @@ with input as (
          case when i.role_ids is not null and own.id is not null then
            array(select ur.role_id from user_roles ur where ur.user_id = own.id order by ur.role_id)
          end as own_roles,
-         other.id as other_id, coalesce(other.migrated_from_id = $1 and other.external_id = i.external_id, false) as migrated
+         other.id as other_id, migrated_user.id is not null as migrated
   from input i
-  -- Each a probe of a unique index, per row: \`limit 1\` keeps the planner from turning them into hash joins over all
+  -- Each a probe of an index, per row: \`limit 1\` keeps the planner from turning them into hash joins over all
   -- users (it would, on the stale row counts of a table an import is filling).
   left join lateral (select u.id, u.email, u.profile, u.status, u.metadata, u.password_hash from users u
                      where u.pool_id = $1 and u.external_id = i.external_id limit 1) own on true
-  left join lateral (select u.id, u.migrated_from_id, u.external_id from users u
+  left join lateral (select u.id from users u
                      where u.email = i.email and u.id is distinct from own.id limit 1) other on true
+  -- By source id, not email: a migrated user whose email changed at the source is still theirs, never made twice.
+  left join lateral (select u.id from users u where u.migrated_from_id = $1 and u.external_id = i.external_id limit 1) migrated_user on true
 ), created as (
   insert into users (id, email, status, tenant_id, profile, metadata, pool_id, migrated_from_id, external_id, password_hash, migrated_at, imported_at, created_at, updated_at)
   select id, email, status, tenant_id, profile, metadata,
     case when password_hash is null then $1::uuid end, case when password_hash is not null then $1::uuid end,
     external_id, password_hash, case when password_hash is not null then now() end, now(), now(), now()
-  from classified where own_id is null and other_id is null
+  from classified where own_id is null and other_id is null and not migrated
   on conflict do nothing
   returning id
 ), tenants_made as (

@@ -46,7 +46,11 @@ export const UserSchema = defineEntity({
     { name: 'users_tenant_id_index', properties: ['tenant', 'id'] },
     { name: 'users_pool_id_index', properties: ['pool', 'id'] },
     { name: 'users_status_id_index', properties: ['status', 'id'] },
-    { name: 'users_migrated_from_index', properties: ['migratedFrom'] },
+    // Partial: only migrated users have an entry (every query on it names the pool they came from).
+    {
+      name: 'users_migrated_from_external_id_index',
+      expression: 'create index "users_migrated_from_external_id_index" on "users" ("migrated_from_id", "external_id") where "migrated_from_id" is not null',
+    },
   ],
 });
 

@@ -1,4 +1,4 @@
-import { destination, secret } from '@tributary/plugin-kit';
+import { destination, FIREBASE_SCRYPT_BOUNDS, secret } from '@tributary/plugin-kit';
 import { z } from 'zod';
 
 /** The fields of a Google service-account key file that firebase-admin needs. */
@@ -23,6 +23,34 @@ export function parseServiceAccount(raw: unknown): ServiceAccount | undefined {
   return result.success ? result.data : undefined;
 }
 
+/** Base64 as the console shows it; the web-safe alphabet is accepted too. Messages never quote the value. */
+const base64 = (name: string, minLength: number) =>
+  z
+    .string({ error: `${name} is required` })
+    .regex(/^[A-Za-z0-9+/_-]*={0,2}$/, `${name} must be base64, as the console shows it`)
+    .refine((value) => value.replace(/=+$/, '').length >= minLength, `${name} must not be empty`);
+
+const bounded = (name: string, { min, max }: { min: number; max: number }) =>
+  z
+    .number({ error: `${name} is required` })
+    .int(`${name} must be a whole number`)
+    .min(min, `${name} must be ${min} to ${max}`)
+    .max(max, `${name} must be ${min} to ${max}`);
+
+/**
+ * The project's password hash parameters (console: Authentication → Users → ⋮ → Password hash
+ * parameters), keys named as the console writes them in camel case. With them, listUsers hands each
+ * user's hash to core, and an import makes those users local.
+ */
+export const passwordHashConfigShape = z.object({
+  algorithm: z.literal('SCRYPT', { error: 'algorithm must be SCRYPT (the only one Firebase uses for its own users)' }),
+  base64SignerKey: base64('base64SignerKey', 1),
+  base64SaltSeparator: base64('base64SaltSeparator', 0),
+  rounds: bounded('rounds', FIREBASE_SCRYPT_BOUNDS.rounds),
+  memCost: bounded('memCost', FIREBASE_SCRYPT_BOUNDS.memCost),
+});
+export type PasswordHashConfig = z.output<typeof passwordHashConfigShape>;
+
 export const firebaseConfig = z
   .object({
     /** Web API key from Project settings → General; identifies the project, not a secret. */
@@ -35,6 +63,11 @@ export const firebaseConfig = z
     projectId: destination(z.string().min(1, 'projectId must not be empty')).optional(),
     /** host:port of a Firebase Auth emulator, for local development and tests only. */
     authEmulatorHost: destination(z.string().regex(/^[\w.-]+:\d+$/, 'authEmulatorHost must be host:port, e.g. 127.0.0.1:9099')).optional(),
+    /**
+     * Secret as a whole: the kit marks top-level fields only, and the signer key is what makes the
+     * project's hashes checkable offline (the other parameters are hidden with it).
+     */
+    passwordHashConfig: secret(passwordHashConfigShape).optional(),
   })
   .superRefine((config, ctx) => {
     // The message never quotes the value: it is a private key.

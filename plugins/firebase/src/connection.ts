@@ -63,7 +63,8 @@ export function connectFirebase(config: FirebaseConfig, ctx: SourceContext): Ext
 
     async listUsers(cursor) {
       const page = await admin('listUsers', () => auth.listUsers(PAGE_SIZE, cursor ?? undefined));
-      return { users: page.users.map((user) => mapIdentity(user, field)), cursor: page.pageToken ?? null };
+      // Only here are hashes handed over: an import stores them, a sign-in has no use for them.
+      return { users: page.users.map((user) => mapIdentity(user, field, config.passwordHashConfig)), cursor: page.pageToken ?? null };
     },
 
     async createUser({ email, password, profile = {}, tenantId }, options) {

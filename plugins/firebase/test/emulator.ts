@@ -5,6 +5,8 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@tributary/plugin-kit/testing';
+import { deleteApp, initializeApp } from 'firebase-admin/app';
+import { getAuth, type Auth } from 'firebase-admin/auth';
 
 const require = createRequire(import.meta.url);
 export const PROJECT = 'demo-test';
@@ -93,6 +95,14 @@ async function startOnce(): Promise<AuthEmulator> {
   };
 }
 
+/** A Firebase pool's config on this emulator, as an admin would send it (the key file as an object). */
+export const emulatorPoolConfig = (emulator: AuthEmulator, serviceAccount: Record<string, string>, overrides: Record<string, unknown> = {}) => ({
+  apiKey: 'fake-web-api-key',
+  serviceAccount,
+  authEmulatorHost: emulator.host,
+  ...overrides,
+});
+
 /** A well-formed key file with a real (unused) RSA key: the emulator ignores credentials. */
 export function fakeServiceAccount(projectId = PROJECT): Record<string, string> {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -104,4 +114,56 @@ export function fakeServiceAccount(projectId = PROJECT): Record<string, string> 
     client_email: `tributary@${projectId}.iam.gserviceaccount.com`,
     client_id: '1',
   };
+}
+
+/**
+ * The sample project and user of Firebase's scrypt documentation (github.com/firebase/scrypt README): a
+ * real hash Firebase made, with its project's hash config. Published, not a secret.
+ */
+export const FIREBASE_SAMPLE = {
+  hashConfig: {
+    algorithm: 'SCRYPT',
+    base64SignerKey: 'jxspr8Ki0RYycVU8zykbdLGjFQ3McFUH0uiiTvC8pVMXAn210wjLNmdZJzxUECKbm0QsEmYUSDzZvpjeJ9WmXA==',
+    base64SaltSeparator: 'Bw==',
+    rounds: 8,
+    memCost: 14,
+  },
+  password: 'user1password',
+  salt: '42xEC+ixf3L2lw==',
+  hash: 'lSrfV15cpx95/sZS2W9c9Kp6i/LVgQNDNC/qzrCnh1SAyZvqmZqAjTdn3aoItz+VHjoZilo78198JAdRuid5lQ==',
+} as const;
+
+/** firebase-admin on the emulator, as a test's own named app (the env var is set only while getAuth reads it). */
+export function emulatorAdmin(host: string, projectId = PROJECT): { auth: Auth; close(): Promise<void> } {
+  const app = initializeApp({ projectId }, `test-admin-${Math.random()}`);
+  process.env.FIREBASE_AUTH_EMULATOR_HOST = host;
+  try {
+    return { auth: getAuth(app), close: () => deleteApp(app) };
+  } finally {
+    delete process.env.FIREBASE_AUTH_EMULATOR_HOST;
+  }
+}
+
+/** Imports users with the Admin SDK's importUsers and the sample project's SCRYPT config, as a migration into Firebase would. */
+export async function importScryptUsers(auth: Auth, users: { uid: string; email: string; salt: string; hash: string }[]): Promise<void> {
+  const { hashConfig } = FIREBASE_SAMPLE;
+  const result = await auth.importUsers(
+    users.map(({ uid, email, salt, hash }) => ({
+      uid,
+      email,
+      emailVerified: true,
+      passwordSalt: Buffer.from(salt, 'base64'),
+      passwordHash: Buffer.from(hash, 'base64'),
+    })),
+    {
+      hash: {
+        algorithm: 'SCRYPT',
+        key: Buffer.from(hashConfig.base64SignerKey, 'base64'),
+        saltSeparator: Buffer.from(hashConfig.base64SaltSeparator, 'base64'),
+        rounds: hashConfig.rounds,
+        memoryCost: hashConfig.memCost,
+      },
+    },
+  );
+  if (result.failureCount > 0) throw new Error(`importUsers: ${JSON.stringify(result.errors.map((e) => e.error.message))}`);
 }

@@ -1,11 +1,11 @@
 import { getAuth } from 'firebase-admin/auth';
 import { createTestContext, runSourceConformance } from '@tributary/plugin-kit/conformance';
 import { freePort } from '@tributary/plugin-kit/testing';
-import { validateConfig, type ExternalConnection } from '@tributary/plugin-kit';
+import { configJsonSchema, validateConfig, type ExternalConnection } from '@tributary/plugin-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import firebase from '../src/index.js';
 import { connectFirebase } from '../src/connection.js';
-import { fakeServiceAccount, startAuthEmulator, type AuthEmulator } from './emulator.js';
+import { emulatorAdmin, fakeServiceAccount, FIREBASE_SAMPLE, importScryptUsers, startAuthEmulator, type AuthEmulator } from './emulator.js';
 
 const PASSWORD = 'Corr3ct-horse!';
 const serviceAccount = fakeServiceAccount();
@@ -124,7 +124,7 @@ describe('firebase: config, test() and failures', () => {
       expect(result.issues.map((issue) => issue.path).sort()).toEqual(['apiKey', 'serviceAccount']);
       expect(JSON.stringify(result.issues)).not.toContain('BEGIN');
     }
-    expect(firebase.secretFields).toEqual(['serviceAccount']);
+    expect(firebase.secretFields).toEqual(['serviceAccount', 'passwordHashConfig']);
   });
 
   it('refuses a service account whose private key cannot be read, without quoting it', () => {
@@ -156,5 +156,72 @@ describe('firebase: config, test() and failures', () => {
     await expect(down.authenticate({ email: 'alice@example.com', password: PASSWORD })).rejects.toMatchObject({ name: 'SourceUnavailable' });
     await expect(down.listUsers!()).rejects.toMatchObject({ name: 'SourceUnavailable' });
     await down.close?.();
+  });
+});
+
+describe('firebase: password hashes for imports (passwordHashConfig)', () => {
+  const { hashConfig } = FIREBASE_SAMPLE;
+  // What core's verifier reads: the project's config with the user's salt and hash, standard base64.
+  const sampleHash = `$firebase-scrypt$8$14$Bw==$${hashConfig.base64SignerKey}$${FIREBASE_SAMPLE.salt}$${FIREBASE_SAMPLE.hash}`;
+
+  it('validates the hash config, naming the field and never quoting the signer key; the whole block is secret', () => {
+    const issuesOf = (passwordHashConfig: Record<string, unknown>) => {
+      const result = validateConfig(firebase, { ...configFor(), passwordHashConfig });
+      return result.ok ? [] : result.issues;
+    };
+    expect(issuesOf({ ...hashConfig })).toEqual([]);
+    const paths = (config: Record<string, unknown>) => issuesOf(config).map((issue) => issue.path);
+    expect(paths({ ...hashConfig, rounds: 9 })).toEqual(['passwordHashConfig.rounds']);
+    expect(paths({ ...hashConfig, rounds: 0 })).toEqual(['passwordHashConfig.rounds']);
+    expect(paths({ ...hashConfig, memCost: 15 })).toEqual(['passwordHashConfig.memCost']);
+    expect(paths({ ...hashConfig, memCost: 2.5 })).toEqual(['passwordHashConfig.memCost']);
+    expect(paths({ ...hashConfig, algorithm: 'BCRYPT' })).toEqual(['passwordHashConfig.algorithm']);
+    const { base64SignerKey: _key, ...withoutKey } = hashConfig;
+    expect(paths(withoutKey)).toEqual(['passwordHashConfig.base64SignerKey']);
+    const badKey = issuesOf({ ...hashConfig, base64SignerKey: 'not base64: s3cr3t-signer' });
+    expect(badKey.map((issue) => issue.path)).toEqual(['passwordHashConfig.base64SignerKey']);
+    expect(JSON.stringify(badKey)).not.toContain('s3cr3t-signer');
+    expect(configJsonSchema(firebase.config)).toMatchObject({ properties: { passwordHashConfig: { writeOnly: true } } });
+  });
+
+  it('listUsers hands over the hash of a user imported with SCRYPT, as the emulator stores it; authenticate and getUser never do', async () => {
+    await emulator.reset();
+    const admin = emulatorAdmin(emulator.host);
+    try {
+      await importScryptUsers(admin.auth, [
+        { uid: 'sample-user', email: 'user1@example.com', salt: FIREBASE_SAMPLE.salt, hash: FIREBASE_SAMPLE.hash },
+        // What Firebase lists to a service account not allowed to read hashes: base64("REDACTED").
+        { uid: 'redacted', email: 'redacted@example.com', salt: FIREBASE_SAMPLE.salt, hash: Buffer.from('REDACTED').toString('base64') },
+      ]);
+      // The emulator keeps what importUsers sent (web-safe base64) and lists it, as Firebase does for a service account allowed to read hashes.
+      const record = await admin.auth.getUser('sample-user');
+      expect(Buffer.from(record.passwordHash!, 'base64url').equals(Buffer.from(FIREBASE_SAMPLE.hash, 'base64'))).toBe(true);
+      expect(Buffer.from(record.passwordSalt!, 'base64url').equals(Buffer.from(FIREBASE_SAMPLE.salt, 'base64'))).toBe(true);
+      // A user with a password the emulator hashed itself (fake hash), and one with none (as a federated-only user).
+      await source.createUser!({ email: 'raw@example.com', password: PASSWORD });
+      await admin.auth.createUser({ uid: 'no-password', email: 'federated@example.com' });
+    } finally {
+      await admin.close();
+    }
+
+    const withConfig = connect({ passwordHashConfig: { ...hashConfig } });
+    try {
+      const { users } = await withConfig.listUsers!();
+      const byEmail = new Map(users.map((user) => [user.email, user]));
+      expect(byEmail.get('user1@example.com')).toMatchObject({ externalId: 'sample-user', passwordHash: sampleHash });
+      // The emulator's own hashes are `fakeHash:salt=…:password=…`: passed on as the format, for core to refuse (it is not base64).
+      expect(byEmail.get('raw@example.com')?.passwordHash).toMatch(/^\$firebase-scrypt\$8\$14\$.*fakeHash:/);
+      expect(byEmail.get('federated@example.com')).not.toHaveProperty('passwordHash');
+      expect(byEmail.get('redacted@example.com')).not.toHaveProperty('passwordHash');
+
+      expect(await withConfig.getUser!('user1@example.com')).not.toHaveProperty('passwordHash');
+      const signedIn = await withConfig.authenticate({ email: 'raw@example.com', password: PASSWORD });
+      expect(signedIn).toMatchObject({ email: 'raw@example.com' });
+      expect(signedIn).not.toHaveProperty('passwordHash');
+    } finally {
+      await withConfig.close?.();
+    }
+    // Without the config, no hash at all.
+    expect((await source.listUsers!()).users.filter((user) => 'passwordHash' in user)).toEqual([]);
   });
 });

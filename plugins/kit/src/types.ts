@@ -20,6 +20,13 @@ export interface Identity {
   roles?: string[];
   /** The source says the account is disabled. */
   disabled?: boolean;
+  /**
+   * The user's password hash, for sources that can export it: a string in a format core's verifier knows
+   * (`formatFirebaseScryptHash`, or `$argon2…`, `$2b$…` bcrypt, `$pbkdf2-sha256$…`, ...). Only from
+   * `listUsers`: an import or sync then makes the user local, signing in here with the old password.
+   * Never set it on what `authenticate` or `getUser` return (core drops it there), and never log it.
+   */
+  passwordHash?: string;
 }
 
 export interface UserPage {
