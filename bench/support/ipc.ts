@@ -3,7 +3,15 @@ import { fork, type ChildProcess } from 'node:child_process';
 /** A TypeScript file of bench/support in a process of its own (tsx, and the node flags and thread-pool preload of `pnpm serve`). */
 export function forkBenchProcess(file: string, env: Record<string, string> = {}): ChildProcess {
   return fork(new URL(file, import.meta.url).pathname, [], {
-    execArgv: ['--no-node-snapshot', '--max-semi-space-size=8', `--max-old-space-size=${process.env.TRIBUTARY_HEAP_MB ?? 192}`, '--import', new URL('../../scripts/threadpool.mjs', import.meta.url).href, '--import', 'tsx'],
+    execArgv: [
+      '--no-node-snapshot',
+      '--max-semi-space-size=8',
+      `--max-old-space-size=${process.env.TRIBUTARY_HEAP_MB ?? 192}`,
+      '--import',
+      new URL('../../scripts/threadpool.mjs', import.meta.url).href,
+      '--import',
+      'tsx',
+    ],
     env: { ...process.env, ...env },
   });
 }
