@@ -12,6 +12,7 @@ import { NativePools } from './20261204-01-native-pools.js';
 import { RefreshTokenClaims } from './20261205-01-refresh-token-claims.js';
 import { OpenIdProvider } from './20261206-01-openid-provider.js';
 import { WriteBackRejected } from './20261207-01-write-back-rejected.js';
+import { RefreshTokenRevokedFamilies } from './20261208-02-refresh-token-revoked-families.js';
 
 /**
  * Every migration, in run order, which is also the order of the file names (date, then a sequence
@@ -35,4 +36,5 @@ export const migrations = [
   { name: '20261205-01-refresh-token-claims', class: RefreshTokenClaims },
   { name: '20261206-01-openid-provider', class: OpenIdProvider },
   { name: '20261207-01-write-back-rejected', class: WriteBackRejected },
+  { name: '20261208-02-refresh-token-revoked-families', class: RefreshTokenRevokedFamilies },
 ];

@@ -191,11 +191,7 @@ describe('refresh tokens', () => {
       const retried = await refresh(server, first.refresh_token);
       expect(retried.status).toBe(200);
       expect((await refresh(server, retried.body.refresh_token)).status).toBe(200);
-      const [family] = await server.sql<{ revoked: string }>(
-        'select count(*) filter (where revoked_at is not null) as revoked from refresh_tokens where family_id = (select family_id from refresh_tokens where token_hash = ?)',
-        [createHash('sha256').update(first.refresh_token).digest('hex')],
-      );
-      expect(Number(family!.revoked)).toBe(0);
+      expect(await familyOf(first.refresh_token)).toMatchObject({ tokens: 3, revoked: 0 });
     } finally {
       await deleteAllPrehooks(server);
     }
@@ -211,9 +207,40 @@ describe('refresh tokens', () => {
     expect(response.status).toBe(400);
   });
 
-  it('two concurrent uses of one refresh token: one wins', async () => {
+  it('concurrent uses of one refresh token: one wins, the others are replays that revoke its family', async () => {
     const { refresh_token } = (await signIn(server, 'ann@acme.test', 'ann-password-1')).body;
-    const results = await Promise.all([refresh(server, refresh_token), refresh(server, refresh_token)]);
-    expect(results.filter((result) => result.status === 200)).toHaveLength(1);
+    const results = await Promise.all(Array.from({ length: 6 }, () => refresh(server, refresh_token)));
+    const won = results.filter((result) => result.status === 200);
+    expect(won).toHaveLength(1);
+    expect(results.filter((result) => result.status === 400 && result.body.error === 'invalid_grant')).toHaveLength(5);
+    // One successor only, and it died with the family: a thief racing the holder gets nothing that lasts.
+    const family = await familyOf(refresh_token);
+    expect(family).toMatchObject({ tokens: 2, revoked: 2 });
+    expect((await refresh(server, won[0]!.body.refresh_token)).body.error).toBe('invalid_grant');
+  });
+
+  it('a token whose family was revoked is refused and not spent, even when its own row escaped the revocation', async () => {
+    const first = (await signIn(server, 'ann@acme.test', 'ann-password-1')).body;
+    const second = (await refresh(server, first.refresh_token)).body;
+    // As when a rotation commits while a replay's revocation runs: that update never saw the successor.
+    await server.sql('update refresh_tokens set revoked_at = now() where token_hash = ?', [hashOf(first.refresh_token)]);
+    const refused = await refresh(server, second.refresh_token);
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toBe('invalid_grant');
+    const [row] = await server.sql<{ used_at: Date | null }>('select used_at from refresh_tokens where token_hash = ?', [hashOf(second.refresh_token)]);
+    expect(row!.used_at).toBeNull();
+    expect(await familyOf(first.refresh_token)).toMatchObject({ tokens: 2, revoked: 1 });
   });
 });
+
+const hashOf = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** How many tokens the family of `token` holds, and how many of them are revoked. */
+async function familyOf(token: string): Promise<{ tokens: number; revoked: number }> {
+  const [family] = await server.sql<{ tokens: string; revoked: string }>(
+    `select count(*) as tokens, count(*) filter (where revoked_at is not null) as revoked from refresh_tokens
+     where family_id = (select family_id from refresh_tokens where token_hash = ?)`,
+    [hashOf(token)],
+  );
+  return { tokens: Number(family!.tokens), revoked: Number(family!.revoked) };
+}
