@@ -294,6 +294,8 @@ async function main(): Promise<void> {
       );
       const serverPerGrant = refreshRows.map((r) => `c=${r.c} ${r.server.toFixed(2)} + ${fixed(r.postgres)}`).join(', ');
       console.log(`CPU per refresh grant, server + PostgreSQL ms: ${serverPerGrant}`);
+      // The issue's figure on a shared machine: what one vCPU given to the server alone would grant.
+      console.log(`refresh grants per server CPU-second: ${refreshRows.map((r) => `c=${r.c} ${(1000 / r.server).toFixed(0)}`).join(', ')}`);
     }
     const peak = Math.max(...rows.map((r) => r.peakRss));
     console.log(`target server RSS ≤ ${TARGETS.idleRssMb} MB idle: ${rssIdle.toFixed(0)} MB (${verdict(rssIdle <= TARGETS.idleRssMb)})`);
