@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import bcrypt from 'bcryptjs';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Pool } from 'pg';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { firebaseScrypt, formatFirebaseScryptHash, signInTimings, type SignInTiming } from '@tributary/core';
 import { ok, startTestServer, type TestServer } from '../support/server.js';
 import { auditOf, refresh, signIn, verifyIdToken, verifyToken } from '../support/sign-in.js';
@@ -174,6 +175,35 @@ describe('refresh tokens', () => {
     expect((await refresh(server, second.body.refresh_token)).status).toBe(400);
     const rows = await server.sql<{ token_hash: string }>('select token_hash from refresh_tokens');
     expect(JSON.stringify(rows)).not.toContain(first.refresh_token);
+  });
+
+  it('a refresh grant is one statement; with a beforeTokenIssue prehook, a read before the prehook and then that statement', async () => {
+    const tokenStatements = async (token: string) => {
+      // Spied, not replaced: every query runs. Only the refresh tokens' statements count (the server's jobs and caches query too).
+      const pool = (await server.app.database.orm.em.getConnection().getNativeClient()) as Pool & { Client: typeof import('pg').Client };
+      const spy = vi.spyOn(pool.Client.prototype, 'query');
+      try {
+        const answer = await refresh(server, token);
+        expect(answer.status).toBe(200);
+        const texts = spy.mock.calls.map(([config]) => (typeof config === 'string' ? config : (config as { text: string }).text));
+        const count = texts.filter((text) => text.includes('token_hash')).length;
+        return { token: answer.body.refresh_token as string, access: answer.body.access_token as string, count };
+      } finally {
+        spy.mockRestore();
+      }
+    };
+    const first = (await signIn(server, 'ann@acme.test', 'ann-password-1')).body;
+    const plain = await tokenStatements(first.refresh_token);
+    expect(plain.count).toBe(1);
+    await createPrehook(server, { event: 'beforeTokenIssue', code: 'export default async () => ({ claims: { checked: true } })' });
+    try {
+      const hooked = await tokenStatements(plain.token);
+      expect(hooked.count).toBe(2);
+      expect(await verifyToken(server, hooked.access)).toMatchObject({ checked: true, roles: ['admin'] });
+      expect(await familyOf(hooked.token)).toMatchObject({ tokens: 3, revoked: 0 });
+    } finally {
+      await deleteAllPrehooks(server);
+    }
   });
 
   it('a refresh that fails before its new tokens exist (a beforeTokenIssue prehook crashed) leaves the old token usable, its family alive', async () => {
