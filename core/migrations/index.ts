@@ -13,6 +13,7 @@ import { RefreshTokenClaims } from './20261205-01-refresh-token-claims.js';
 import { OpenIdProvider } from './20261206-01-openid-provider.js';
 import { WriteBackRejected } from './20261207-01-write-back-rejected.js';
 import { MigratedExternalId } from './20261208-01-migrated-external-id.js';
+import { RefreshTokenRevokedFamilies } from './20261208-02-refresh-token-revoked-families.js';
 import { LeanerUserIndexes } from './20261208-03-leaner-user-indexes.js';
 
 /**
@@ -38,5 +39,6 @@ export const migrations = [
   { name: '20261206-01-openid-provider', class: OpenIdProvider },
   { name: '20261207-01-write-back-rejected', class: WriteBackRejected },
   { name: '20261208-01-migrated-external-id', class: MigratedExternalId },
+  { name: '20261208-02-refresh-token-revoked-families', class: RefreshTokenRevokedFamilies },
   { name: '20261208-03-leaner-user-indexes', class: LeanerUserIndexes },
 ];

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import bcrypt from 'bcryptjs';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Pool } from 'pg';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { firebaseScrypt, formatFirebaseScryptHash, signInTimings, type SignInTiming } from '@tributary/core';
 import { ok, startTestServer, type TestServer } from '../support/server.js';
 import { auditOf, refresh, signIn, verifyIdToken, verifyToken } from '../support/sign-in.js';
@@ -176,6 +177,35 @@ describe('refresh tokens', () => {
     expect(JSON.stringify(rows)).not.toContain(first.refresh_token);
   });
 
+  it('a refresh grant is one statement; with a beforeTokenIssue prehook, a read before the prehook and then that statement', async () => {
+    const tokenStatements = async (token: string) => {
+      // Spied, not replaced: every query runs. Only the refresh tokens' statements count (the server's jobs and caches query too).
+      const pool = (await server.app.database.orm.em.getConnection().getNativeClient()) as Pool & { Client: typeof import('pg').Client };
+      const spy = vi.spyOn(pool.Client.prototype, 'query');
+      try {
+        const answer = await refresh(server, token);
+        expect(answer.status).toBe(200);
+        const texts = spy.mock.calls.map(([config]) => (typeof config === 'string' ? config : (config as { text: string }).text));
+        const count = texts.filter((text) => text.includes('token_hash')).length;
+        return { token: answer.body.refresh_token as string, access: answer.body.access_token as string, count };
+      } finally {
+        spy.mockRestore();
+      }
+    };
+    const first = (await signIn(server, 'ann@acme.test', 'ann-password-1')).body;
+    const plain = await tokenStatements(first.refresh_token);
+    expect(plain.count).toBe(1);
+    await createPrehook(server, { event: 'beforeTokenIssue', code: 'export default async () => ({ claims: { checked: true } })' });
+    try {
+      const hooked = await tokenStatements(plain.token);
+      expect(hooked.count).toBe(2);
+      expect(await verifyToken(server, hooked.access)).toMatchObject({ checked: true, roles: ['admin'] });
+      expect(await familyOf(hooked.token)).toMatchObject({ tokens: 3, revoked: 0 });
+    } finally {
+      await deleteAllPrehooks(server);
+    }
+  });
+
   it('a refresh that fails before its new tokens exist (a beforeTokenIssue prehook crashed) leaves the old token usable, its family alive', async () => {
     const first = (await signIn(server, 'ann@acme.test', 'ann-password-1')).body;
     const hook = await createPrehook(server, {
@@ -191,11 +221,7 @@ describe('refresh tokens', () => {
       const retried = await refresh(server, first.refresh_token);
       expect(retried.status).toBe(200);
       expect((await refresh(server, retried.body.refresh_token)).status).toBe(200);
-      const [family] = await server.sql<{ revoked: string }>(
-        'select count(*) filter (where revoked_at is not null) as revoked from refresh_tokens where family_id = (select family_id from refresh_tokens where token_hash = ?)',
-        [createHash('sha256').update(first.refresh_token).digest('hex')],
-      );
-      expect(Number(family!.revoked)).toBe(0);
+      expect(await familyOf(first.refresh_token)).toMatchObject({ tokens: 3, revoked: 0 });
     } finally {
       await deleteAllPrehooks(server);
     }
@@ -211,9 +237,40 @@ describe('refresh tokens', () => {
     expect(response.status).toBe(400);
   });
 
-  it('two concurrent uses of one refresh token: one wins', async () => {
+  it('concurrent uses of one refresh token: one wins, the others are replays that revoke its family', async () => {
     const { refresh_token } = (await signIn(server, 'ann@acme.test', 'ann-password-1')).body;
-    const results = await Promise.all([refresh(server, refresh_token), refresh(server, refresh_token)]);
-    expect(results.filter((result) => result.status === 200)).toHaveLength(1);
+    const results = await Promise.all(Array.from({ length: 6 }, () => refresh(server, refresh_token)));
+    const won = results.filter((result) => result.status === 200);
+    expect(won).toHaveLength(1);
+    expect(results.filter((result) => result.status === 400 && result.body.error === 'invalid_grant')).toHaveLength(5);
+    // One successor only, and it died with the family: a thief racing the holder gets nothing that lasts.
+    const family = await familyOf(refresh_token);
+    expect(family).toMatchObject({ tokens: 2, revoked: 2 });
+    expect((await refresh(server, won[0]!.body.refresh_token)).body.error).toBe('invalid_grant');
+  });
+
+  it('a token whose family was revoked is refused and not spent, even when its own row escaped the revocation', async () => {
+    const first = (await signIn(server, 'ann@acme.test', 'ann-password-1')).body;
+    const second = (await refresh(server, first.refresh_token)).body;
+    // As when a rotation commits while a replay's revocation runs: that update never saw the successor.
+    await server.sql('update refresh_tokens set revoked_at = now() where token_hash = ?', [hashOf(first.refresh_token)]);
+    const refused = await refresh(server, second.refresh_token);
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toBe('invalid_grant');
+    const [row] = await server.sql<{ used_at: Date | null }>('select used_at from refresh_tokens where token_hash = ?', [hashOf(second.refresh_token)]);
+    expect(row!.used_at).toBeNull();
+    expect(await familyOf(first.refresh_token)).toMatchObject({ tokens: 2, revoked: 1 });
   });
 });
+
+const hashOf = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** How many tokens the family of `token` holds, and how many of them are revoked. */
+async function familyOf(token: string): Promise<{ tokens: number; revoked: number }> {
+  const [family] = await server.sql<{ tokens: string; revoked: string }>(
+    `select count(*) as tokens, count(*) filter (where revoked_at is not null) as revoked from refresh_tokens
+     where family_id = (select family_id from refresh_tokens where token_hash = ?)`,
+    [hashOf(token)],
+  );
+  return { tokens: Number(family!.tokens), revoked: Number(family!.revoked) };
+}

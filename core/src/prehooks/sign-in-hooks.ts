@@ -102,6 +102,11 @@ export class SignInPrehooks {
     return this.claimsFor(snapshotOf(user), poolSnapshot(pool));
   }
 
+  /** Whether any beforeTokenIssue prehook is enabled: a refresh grant without one spends its token in its first statement. */
+  async issueClaims(): Promise<boolean> {
+    return this.runner !== undefined && (await this.runner.cache.forEvent('beforeTokenIssue')).length > 0;
+  }
+
   /** The same, for a user read as plain data (a token grant, which builds no entity). */
   async beforeGrantIssue(user: TokenUser): Promise<Record<string, unknown> | undefined> {
     return this.claimsFor(tokenUserSnapshot(user), user.pool);

@@ -18,9 +18,11 @@ export interface StoredRefreshToken {
   amr: string[];
   /** The claims of the family's sign-in (null for tokens issued before they were kept). */
   claims: ClaimSnapshot | null;
-  usedAt: Date | null;
+  used: boolean;
   /** Neither revoked nor expired. */
   live: boolean;
+  /** Its user (pool and role keys too), read with it; null when the user is gone. */
+  user: TokenUser | null;
 }
 
 /** A new token of a family, for the caller to run with its other writes (`executeTogether`). */
@@ -39,45 +41,63 @@ export function insertRefreshTokenStatement(token: {
   };
 }
 
-/**
- * A refresh token and its user (pool and role keys too), in one prepared statement: a refresh grant's only
- * read. The user is null when the row is gone.
- */
-export async function findRefreshTokenWithUser(em: EntityManager, tokenHash: string): Promise<(StoredRefreshToken & { user: TokenUser | null }) | null> {
-  const read = besideTokenUser({
-    sql: 'select user_id, family_id, pool, amr, claims, used_at, (revoked_at is null and expires_at > now()) as live from refresh_tokens where token_hash = ?',
-    params: [tokenHash],
-  });
-  const [row] = await query<Record<string, unknown>>(em, read.sql, read.params);
-  if (!row) return null;
+const TOKEN_WITH_USER = besideTokenUser({
+  sql: 'select user_id, family_id, pool, amr, claims, used_at is not null as used, (revoked_at is null and expires_at > now()) as live from refresh_tokens where token_hash = ?',
+  params: [],
+}).sql;
+
+function storedOf(row: Record<string, unknown>): StoredRefreshToken {
   return {
     userId: row.user_id as string,
     familyId: row.family_id as string,
     pool: row.pool as string,
     amr: jsonColumn(row.amr),
     claims: row.claims ? jsonColumn<ClaimSnapshot>(row.claims) : null,
-    usedAt: (row.used_at as Date | null) ?? null,
+    used: row.used === true,
     live: row.live === true,
     user: tokenUserOf(row),
   };
 }
 
 /**
- * Spends a token and inserts its successor (same family, user, pool, amr and sign-in claims) in one statement, so the
- * old token is spent exactly when its successor exists. The spend is one atomic `update … where used_at
- * is null`: of two concurrent uses one wins. False: nothing was spent (used, revoked or expired).
+ * A refresh token and its user (pool and role keys too), in one prepared statement, spending nothing: the
+ * read of a grant that must run a beforeTokenIssue prehook before it may spend. The user is null when the row is gone.
  */
-export async function spendAndReplace(em: EntityManager, spentHash: string, successorHash: string, ttlSeconds: number): Promise<boolean> {
-  const inserted = await query(
+export async function findRefreshTokenWithUser(em: EntityManager, tokenHash: string): Promise<StoredRefreshToken | null> {
+  const [row] = await query<Record<string, unknown>>(em, TOKEN_WITH_USER, [tokenHash]);
+  return row ? storedOf(row) : null;
+}
+
+/**
+ * A refresh grant's one round trip: the token and its user as `findRefreshTokenWithUser` reads them, and, if the
+ * token is unused, unrevoked, unexpired, of a family none of whose tokens was revoked, and its user ACTIVE, the
+ * token spent and its successor (same family, user, pool, amr and sign-in claims) inserted. The spend is one atomic
+ * `update … where used_at is null`: of two concurrent uses one wins, and the other reads `spent` false with its token
+ * still unused in the statement's snapshot. The family check refuses a token inserted by a rotation that raced a
+ * family's revocation (the revoking update did not see it). Null: no such token.
+ */
+export async function rotateRefreshToken(
+  em: EntityManager,
+  spentHash: string,
+  successorHash: string,
+  ttlSeconds: number,
+): Promise<(StoredRefreshToken & { spent: boolean }) | null> {
+  const [row] = await query<Record<string, unknown>>(
     em,
-    `with spent as (
-       update refresh_tokens set used_at = now() where token_hash = ? and used_at is null and revoked_at is null and expires_at > now()
-       returning family_id, user_id, pool, amr, claims)
-     insert into refresh_tokens (id, family_id, user_id, token_hash, pool, amr, claims, expires_at, created_at)
-     select ?, family_id, user_id, ?, pool, amr, claims, now() + make_interval(secs => ?), now() from spent returning id`,
-    [spentHash, newId(), successorHash, ttlSeconds],
+    `with r as (${TOKEN_WITH_USER}),
+     spent as (
+       update refresh_tokens t set used_at = now()
+       where t.token_hash = ? and t.used_at is null and t.revoked_at is null and t.expires_at > now()
+         and (select tu_status from r) = 'ACTIVE'
+         and not exists (select 1 from refresh_tokens f where f.family_id = t.family_id and f.revoked_at is not null)
+       returning t.family_id, t.user_id, t.pool, t.amr, t.claims),
+     successor as (
+       insert into refresh_tokens (id, family_id, user_id, token_hash, pool, amr, claims, expires_at, created_at)
+       select ?, family_id, user_id, ?, pool, amr, claims, now() + make_interval(secs => ?), now() from spent returning id)
+     select r.*, exists (select 1 from successor) as spent from r`,
+    [spentHash, spentHash, newId(), successorHash, ttlSeconds],
   );
-  return inserted.length === 1;
+  return row ? { ...storedOf(row), spent: row.spent === true } : null;
 }
 
 /** Whether the token was already used (a replay), read after a spend found nothing. */

@@ -6,10 +6,10 @@ import { endUserBody } from '../http/body.js';
 import { nonSingleParam } from '../http/single-params.js';
 import type { PrehookRunner } from '../prehooks/runner.js';
 import { SignInPrehooks } from '../prehooks/sign-in-hooks.js';
-import { findTokenUser } from '../users/user.repository.js';
+import { findTokenUser, type TokenUser } from '../users/user.repository.js';
 import { redeemAuthorizationCode } from './authorization-codes.js';
 import { JWKS_MAX_AGE_S, type SigningKeys } from './signing-keys.js';
-import { keptSubjectOf, tokenSubjectOf, type TokenService } from './token.service.js';
+import { tokenSubjectOf, type TokenService } from './token.service.js';
 
 const RefreshBody = z.object({ grant_type: z.literal('refresh_token'), refresh_token: z.string().min(1).max(200) });
 const CodeBody = z.object({
@@ -42,22 +42,22 @@ export function tokenRouter(orm: Orm, deps: TokenRouteDeps): express.Router {
     const parsed = (grant === 'refresh_token' ? RefreshBody : CodeBody).safeParse(req.body);
     if (!parsed.success) throw new InvalidRequest(`${parsed.error.issues[0]!.path.join('.')}: is missing or malformed`);
     const em = orm.em.fork();
+    const prehooks = new SignInPrehooks(deps.prehooks, em, req.ip ?? '');
     try {
       const data = parsed.data as z.infer<typeof RefreshBody> | z.infer<typeof CodeBody>;
-      // A refresh token is only read here and spent with its successor's insert: a failure on the way leaves it usable.
-      const rotating = data.grant_type === 'refresh_token' ? await deps.tokens.refreshGrant(em, data.refresh_token) : undefined;
-      const grant = data.grant_type === 'refresh_token' ? rotating! : await redeemAuthorizationCode(em, data.code, data.redirect_uri, data.code_verifier);
-      // A refresh token's user came with it (one read); no entity is built on this path.
-      const user = rotating ? rotating.user : await findTokenUser(em, grant.userId);
+      if (data.grant_type === 'refresh_token') {
+        // Without a beforeTokenIssue prehook nothing runs between the check and the spend: the grant is one statement.
+        const claims = (await prehooks.issueClaims()) ? (user: TokenUser) => prehooks.beforeGrantIssue(user) : undefined;
+        res.set('Cache-Control', 'no-store').json(await deps.tokens.refresh(em, data.refresh_token, claims));
+        return;
+      }
+      const grant = await redeemAuthorizationCode(em, data.code, data.redirect_uri, data.code_verifier);
+      // No entity is built on this path.
+      const user = await findTokenUser(em, grant.userId);
       if (!user || user.status !== 'ACTIVE') throw new InvalidGrant('the user can no longer sign in');
-      // A pool with reloadClaimsOnRefresh off: the sign-in's claims, prehook claims included, carry over unchanged.
-      const kept = rotating?.claims && !user.reloadClaimsOnRefresh ? keptSubjectOf({ ...rotating, claims: rotating.claims }) : undefined;
-      // Otherwise every token gets the same prehook claims, whether from a sign-in, a refresh or a federation code.
-      const subject = kept ?? {
-        ...tokenSubjectOf(user, grant.pool, grant.amr),
-        claims: await new SignInPrehooks(deps.prehooks, em, req.ip ?? '').beforeGrantIssue(user),
-      };
-      res.set('Cache-Control', 'no-store').json(await (rotating ? deps.tokens.rotate(em, rotating, subject) : deps.tokens.issue(em, subject)));
+      // Every token gets the same prehook claims, whether from a sign-in, a refresh or a federation code.
+      const subject = { ...tokenSubjectOf(user, grant.pool, grant.amr), claims: await prehooks.beforeGrantIssue(user) };
+      res.set('Cache-Control', 'no-store').json(await deps.tokens.issue(em, subject));
     } catch (error) {
       // At the token endpoint a prehook's refusal is the grant's: the client must start over.
       if (error instanceof ApiError && !(error instanceof InvalidGrant)) throw new InvalidGrant(error.message, { cause: error });

@@ -5,9 +5,16 @@ import { executeTogether, type Statement } from '../db/statements.js';
 import { InvalidGrant } from '../errors/index.js';
 import { newId } from '../ids.js';
 import { hashOpaqueToken, newOpaqueToken } from '../secrets/opaque-token.js';
-import { findRefreshTokenWithUser, insertRefreshTokenStatement, revokeFamily, spendAndReplace, wasUsed } from './refresh-token.repository.js';
+import {
+  findRefreshTokenWithUser,
+  insertRefreshTokenStatement,
+  revokeFamily,
+  rotateRefreshToken,
+  wasUsed,
+  type StoredRefreshToken,
+} from './refresh-token.repository.js';
 import { signEs256 } from './jws.js';
-import { SIGNING_ALGORITHM, type SigningKeys } from './signing-keys.js';
+import { SIGNING_ALGORITHM, type ActiveKey, type SigningKeys } from './signing-keys.js';
 import type { User } from '../users/user.entity.js';
 import type { TokenUser } from '../users/user.repository.js';
 
@@ -54,18 +61,8 @@ export interface ClaimSnapshot {
   claims?: Record<string, unknown>;
 }
 
-/** A refresh token that may be rotated: what its sign-in said, and its hash to spend it by. */
-export interface RefreshGrant {
-  userId: string;
-  familyId: string;
-  pool: string;
-  amr: string[];
-  /** The sign-in's claims (null for tokens from before they were kept). */
-  claims: ClaimSnapshot | null;
-  tokenHash: string;
-  /** Its user as the new tokens need it, read with the token; null when the user is gone. */
-  user: TokenUser | null;
-}
+/** A beforeTokenIssue prehook's claims for a grant's user: given only when such a prehook is enabled. */
+export type GrantClaims = (user: TokenUser) => Promise<Record<string, unknown> | undefined>;
 
 const PROFILE_CLAIMS = ['name', 'given_name', 'family_name', 'picture', 'locale', 'phone_number'];
 
@@ -103,29 +100,39 @@ export class TokenService {
   }
 
   /**
-   * A refresh token's grant, read without spending it: the caller may still fail (a prehook says no,
-   * the user was disabled) and the token must then stay usable. A token already used is a replay:
-   * its whole family is revoked.
+   * A refresh grant: the token rotated and new tokens signed. Without a beforeTokenIssue prehook it is one
+   * statement (`rotateRefreshToken`: checked, spent, replaced, and what the new tokens say read). A prehook must
+   * run before the spend, so that one that fails leaves the token usable: then the token and its user are read
+   * first, and the same statement spends. A token already used is a replay: its whole family is revoked.
    */
-  async refreshGrant(em: EntityManager, token: string): Promise<RefreshGrant> {
+  async refresh(em: EntityManager, token: string, prehookClaims?: GrantClaims): Promise<TokenSet> {
     const hash = hashOpaqueToken(token);
-    const row = await findRefreshTokenWithUser(em, hash);
-    if (row?.usedAt) return this.replayed(em, row.familyId);
-    if (!row?.live) throw new InvalidGrant('refresh token is invalid, expired or revoked');
-    return { userId: row.userId, familyId: row.familyId, pool: row.pool, amr: row.amr, claims: row.claims, tokenHash: hash, user: row.user };
+    let claims: Record<string, unknown> | undefined;
+    if (prehookClaims) {
+      const read = await this.grantable(em, await findRefreshTokenWithUser(em, hash));
+      if (!keepsClaims(read)) claims = await prehookClaims(read.user);
+    }
+    // Once the token is spent nothing may fail before its successor is handed out: the key comes first.
+    const signer = await this.keys.active();
+    const successor = newOpaqueToken('rt_');
+    const rotated = await this.grantable(em, await rotateRefreshToken(em, hash, hashOpaqueToken(successor), REFRESH_TOKEN_TTL_S));
+    // Grantable yet not spent: a concurrent use won (this one is then a replay), or the family was revoked.
+    if (!rotated.spent) {
+      if (await wasUsed(em, hash)) await this.replayed(em, rotated.familyId);
+      throw new InvalidGrant('refresh token is invalid, expired or revoked');
+    }
+    const subject = keepsClaims(rotated)
+      ? keptSubjectOf(rotated)
+      : { ...tokenSubjectOf(rotated.user, rotated.pool, rotated.amr), ...(claims ? { claims } : {}) };
+    return this.signed(subject, rotated.familyId, successor, signer);
   }
 
-  /**
-   * Rotates a refresh token: the spend and the new token's insert are one statement, so the old token
-   * is spent exactly when its successor exists. The spend is one atomic `update … where used_at is
-   * null`: of two concurrent uses one wins, and the other is a replay that revokes the family.
-   */
-  async rotate(em: EntityManager, grant: RefreshGrant, subject: TokenSubject): Promise<TokenSet> {
-    return this.sign(subject, grant.familyId, async (refreshToken) => {
-      if (await spendAndReplace(em, grant.tokenHash, hashOpaqueToken(refreshToken), REFRESH_TOKEN_TTL_S)) return;
-      if (await wasUsed(em, grant.tokenHash)) await this.replayed(em, grant.familyId);
-      throw new InvalidGrant('refresh token is invalid, expired or revoked');
-    });
+  /** The token, with its user, when it may be rotated as far as its row says (the spend has the last word). */
+  private async grantable<T extends StoredRefreshToken>(em: EntityManager, token: T | null): Promise<T & { user: TokenUser }> {
+    if (token?.used) return this.replayed(em, token.familyId);
+    if (!token?.live) throw new InvalidGrant('refresh token is invalid, expired or revoked');
+    if (token.user?.status !== 'ACTIVE') throw new InvalidGrant('the user can no longer sign in');
+    return token as T & { user: TokenUser };
   }
 
   private async replayed(em: EntityManager, familyId: string): Promise<never> {
@@ -153,19 +160,23 @@ export class TokenService {
     }
   }
 
-  /**
-   * Signs the access and ID tokens while `write` (which stores the new refresh token) is in flight; no
-   * tokens unless it succeeds. `sid` is the refresh-token family: the session a token belongs to.
-   */
+  /** Signs the access and ID tokens while `write` (which stores the new refresh token) is in flight; no tokens unless it succeeds. */
   private async sign(subject: TokenSubject, familyId: string, write: (refreshToken: string) => Promise<void>): Promise<TokenSet> {
-    const { kid, key } = await this.keys.active();
-    const now = Math.floor(this.clock() / 1000);
-    const registered = { iss: this.issuer(), sub: subject.userId, sid: familyId, iat: now, exp: now + ACCESS_TOKEN_TTL_S };
+    const signer = await this.keys.active();
     const refreshToken = newOpaqueToken('rt_');
     const written = write(refreshToken);
     written.catch(() => undefined); // awaited below; this only keeps a rejection during the turn from counting as unhandled
     // The pool hands the write to PostgreSQL on the next tick: sign once it is on its way, while the database works.
     await setImmediate();
+    const tokens = this.signed(subject, familyId, refreshToken, signer);
+    await written;
+    return tokens;
+  }
+
+  /** `sid` is the refresh-token family: the session a token belongs to. */
+  private signed(subject: TokenSubject, familyId: string, refreshToken: string, { kid, key }: ActiveKey): TokenSet {
+    const now = Math.floor(this.clock() / 1000);
+    const registered = { iss: this.issuer(), sub: subject.userId, sid: familyId, iat: now, exp: now + ACCESS_TOKEN_TTL_S };
     // Told apart by type and audience, so neither passes where the other is expected.
     const accessToken = signEs256(
       { kid, typ: ACCESS_TOKEN_TYPE },
@@ -173,7 +184,6 @@ export class TokenService {
       key,
     );
     const idToken = signEs256({ kid, typ: 'JWT' }, { ...identityClaims(subject), ...registered, aud: this.audiences.app, auth_time: now }, key);
-    await written;
     return { access_token: accessToken, id_token: idToken, refresh_token: refreshToken, token_type: 'Bearer', expires_in: ACCESS_TOKEN_TTL_S };
   }
 }
@@ -210,10 +220,15 @@ function claimSnapshotOf(subject: TokenSubject): ClaimSnapshot {
   return { email, emailVerified, tenantId, roles, profile: profileClaims(subject.profile), ...(claims ? { claims } : {}) };
 }
 
-/** The subject of a refresh that keeps its sign-in's claims (`reloadClaimsOnRefresh` off): nothing is re-read but the user's status. */
-export function keptSubjectOf(grant: RefreshGrant & { claims: ClaimSnapshot }): TokenSubject {
-  const { claims, ...kept } = grant.claims;
-  return { userId: grant.userId, pool: grant.pool, amr: grant.amr, ...kept, ...(claims ? { claims } : {}) };
+/** A pool with `reloadClaimsOnRefresh` off: the sign-in's claims, prehook claims included, carry over unchanged (local users always re-read). */
+function keepsClaims(token: StoredRefreshToken & { user: TokenUser }): token is StoredRefreshToken & { user: TokenUser; claims: ClaimSnapshot } {
+  return token.claims !== null && !token.user.reloadClaimsOnRefresh;
+}
+
+/** The subject of a refresh that keeps its sign-in's claims: nothing is re-read but the user's status. */
+function keptSubjectOf(token: StoredRefreshToken & { claims: ClaimSnapshot }): TokenSubject {
+  const { claims, ...kept } = token.claims;
+  return { userId: token.userId, pool: token.pool, amr: token.amr, ...kept, ...(claims ? { claims } : {}) };
 }
 
 /** What a token says of a user: `via` is the `pool` claim, `amr` how they authenticated. */
