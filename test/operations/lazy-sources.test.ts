@@ -70,7 +70,7 @@ describe('built-in sources load their provider SDKs with their first pool, not w
     expect(data!.poolSources).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ key: 'cognito', displayName: 'Amazon Cognito', secretFields: ['clientSecret', 'secretAccessKey'] }),
-        expect.objectContaining({ key: 'firebase', displayName: 'Google Firebase', secretFields: ['serviceAccount'] }),
+        expect.objectContaining({ key: 'firebase', displayName: 'Google Firebase', secretFields: ['serviceAccount', 'passwordHashConfig'] }),
         expect.objectContaining({ key: 'auth0', displayName: 'Auth0', secretFields: ['clientSecret'] }),
         expect.objectContaining({ key: 'oidc', displayName: 'OpenID Connect', secretFields: ['clientSecret'] }),
       ]),
