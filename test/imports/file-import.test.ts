@@ -220,6 +220,27 @@ describe('detection, --verify and --dry-run', () => {
     expect(await server.sql("select email from users where email like '%@detect.test'")).toEqual([]);
   });
 
+  it('refuses records whose email, user id or hash would not fit the users table, naming them, and writes nothing', async () => {
+    const long = `${'l'.repeat(250)}@detect.test`;
+    const path = file(
+      'too-long.json',
+      JSON.stringify([
+        good(11),
+        { email: long, user_id: 'd12', password_hash: bcrypt.hashSync('pass-12', 4) },
+        { email: 'd13@detect.test', user_id: 'u'.repeat(256) },
+        { email: 'd14@detect.test', user_id: 'd14', password_hash: `$pbkdf2-sha256$i=1000$${'c2FsdA'.repeat(40)}$${'aGFzaA'.repeat(10)}` },
+      ]),
+    );
+    const failure = await tributary(['--file', path, '--format', 'auth0']).catch((error: { code: number; stderr: string }) => error);
+    expect(failure).toMatchObject({ code: 1 });
+    const { stderr } = failure as { stderr: string };
+    expect(stderr).toContain('3 of 4 records cannot be imported; nothing was written');
+    expect(stderr).toMatch(/record 2: an email or user id longer than 255 characters/);
+    expect(stderr).toMatch(/record 3: an email or user id longer than 255 characters/);
+    expect(stderr).toMatch(/record 4: a password hash longer than 255 characters/);
+    expect(await server.sql("select email from users where email like '%@detect.test'")).toEqual([]);
+  });
+
   it('--verify with a wrong password refuses before writing anything', async () => {
     const path = file('verify.json', JSON.stringify([good(1), good(2)]));
     await expect(tributary(['--file', path, '--format', 'auth0', '--verify', 'd2@detect.test=not-pass-2'])).rejects.toMatchObject({

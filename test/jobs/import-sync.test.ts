@@ -124,6 +124,17 @@ describe('importUsers', () => {
     await run(server, 'syncUsers', poolId);
   });
 
+  it('counts a source user whose email or id would not fit the users table as failed, and imports the rest', async () => {
+    addPeerUsers(peer, 3, 'fits');
+    peer.addUser({ email: `${'x'.repeat(250)}@source.test`, password: 'pw-long-enough', name: 'Too long' });
+    const poolId = await pool();
+    const done = await run(server, 'importUsers', poolId);
+    expect(done.status).toBe('SUCCEEDED');
+    expect(done.progress).toMatchObject({ seen: 4, created: 3, failed: 1 });
+    expect(done.report.failed).toEqual([expect.objectContaining({ reason: 'the source gave an email or id longer than 255 characters' })]);
+    expect(await poolUsers(poolId)).toHaveLength(3);
+  });
+
   it('waits out the source throttling (Retry-After) instead of failing on the first 429', async () => {
     addPeerUsers(peer, 120, 'slowly');
     await peer.setMode('throttle', { retryAfterSeconds: 1, throttleFirst: 2 });

@@ -1,5 +1,6 @@
 import { identifyHash } from '../passwords/formats.js';
 import { normaliseEmail } from '../users/user.service.js';
+import { IDENTIFIER_MAX_LENGTH, PASSWORD_HASH_MAX_LENGTH } from '../users/user-merge.repository.js';
 import type { ImportRecord } from './import-record.js';
 
 /** How many refused records a report lists by number (the count covers them all). */
@@ -31,7 +32,13 @@ export function detectRecord(detection: Detection, record: ImportRecord, verifyE
   const reason =
     record.problem ??
     (record.passwordHash !== null && !format ? 'a password hash in no supported format, or with parameters out of bounds' : undefined) ??
-    (record.email.includes('@') ? undefined : 'not an email address');
+    (record.email.includes('@') ? undefined : 'not an email address') ??
+    (record.email.length > IDENTIFIER_MAX_LENGTH || record.externalId.length > IDENTIFIER_MAX_LENGTH
+      ? `an email or user id longer than ${IDENTIFIER_MAX_LENGTH} characters`
+      : undefined) ??
+    (record.passwordHash !== null && record.passwordHash.length > PASSWORD_HASH_MAX_LENGTH
+      ? `a password hash longer than ${PASSWORD_HASH_MAX_LENGTH} characters`
+      : undefined);
   if (reason) {
     detection.refused++;
     if (detection.firstRefused.length < LISTED) detection.firstRefused.push({ at: record.at, reason });

@@ -11,7 +11,7 @@ import type { PoolConnector } from '../pools/pool-connector.js';
 import { findPool, recordPoolHealth } from '../pools/pool.repository.js';
 import { RoleService } from '../roles/role.service.js';
 import { plannedTenant, profileOf } from '../sign-in/provisioning.js';
-import { applySourceDeletions, mergeUsers, PASSWORD_HASH_MAX_LENGTH, type IncomingUser } from '../users/user-merge.repository.js';
+import { applySourceDeletions, IDENTIFIER_MAX_LENGTH, mergeUsers, PASSWORD_HASH_MAX_LENGTH, type IncomingUser } from '../users/user-merge.repository.js';
 import { normaliseEmail } from '../users/user.service.js';
 import { asReport, countBatch, countGone, noteFailed, noteUnknownRoles, noteWarning, type JobReport, type SampleUser, type SourceView } from './job-report.js';
 import type { PoolJobProgress } from './pool-job.entity.js';
@@ -236,8 +236,13 @@ async function toRows(
   const views = new Map<string, SourceView>();
   for (const identity of identities) {
     const email = typeof identity.email === 'string' ? normaliseEmail(identity.email) : '';
-    if (!identity.externalId || !email.includes('@')) {
-      noteFailed(progress, report, { externalId: identity.externalId, email }, 'the source gave no usable email or id');
+    if (typeof identity.externalId !== 'string' || !identity.externalId || !email.includes('@')) {
+      noteFailed(progress, report, { externalId: String(identity.externalId ?? ''), email }, 'the source gave no usable email or id');
+      continue;
+    }
+    if (email.length > IDENTIFIER_MAX_LENGTH || identity.externalId.length > IDENTIFIER_MAX_LENGTH) {
+      const sample = { externalId: identity.externalId.slice(0, 64), email: email.slice(0, 64) };
+      noteFailed(progress, report, sample, `the source gave an email or id longer than ${IDENTIFIER_MAX_LENGTH} characters`);
       continue;
     }
     const planned = plannedTenant(pool, identity);

@@ -22,6 +22,8 @@ import { normaliseEmail } from './user.service.js';
 
 /** users.password_hash is varchar(255): a longer hash would fail the whole batch it is merged in. */
 export const PASSWORD_HASH_MAX_LENGTH = 255;
+/** users.email and users.external_id are varchar(255) too: a longer one is refused per user, never a batch that fails. */
+export const IDENTIFIER_MAX_LENGTH = 255;
 
 /** A user to merge into a pool: email normalised, tenant resolved, roles as local ids. */
 export interface IncomingUser {
